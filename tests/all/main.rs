@@ -1,0 +1,20 @@
+//! Integration tests, in one binary so they compile and link once.
+//!
+//! This binary installs a tracking allocator *without* labels, so the plain
+//! forwarding path is tested here and the labelled one in the lib's unit
+//! tests.
+
+use leanmem::measure::{self, Measurement, TrackingAllocator};
+
+#[global_allocator]
+static ALLOC: TrackingAllocator = TrackingAllocator::system();
+
+mod heap_size;
+mod measure_api;
+
+/// Runs `f` under [`measure::measure`] and unwraps the measurement: this
+/// binary always has a tracking allocator.
+pub fn measured<R>(f: impl FnOnce() -> R) -> (R, Measurement) {
+    let (r, m) = measure::measure(f);
+    (r, m.expect("tests/all installs a tracking allocator"))
+}
