@@ -14,7 +14,7 @@ mod measure_api;
 
 /// Runs `f` under [`measure::measure`] and unwraps the measurement: this
 /// binary always has a tracking allocator.
-pub fn measured<R>(f: impl FnOnce() -> R) -> (R, Measurement) {
+pub(crate) fn measured<R>(f: impl FnOnce() -> R) -> (R, Measurement) {
     let (r, m) = measure::measure(f);
     (r, m.expect("tests/all installs a tracking allocator"))
 }
