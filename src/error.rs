@@ -31,3 +31,68 @@ impl fmt::Display for MeasureError {
 }
 
 impl std::error::Error for MeasureError {}
+
+/// Why a [`slots`](crate::slots) operation was refused: Python's
+/// `AttributeError` and `TypeError` for records. The record, row or table is
+/// unchanged when one is returned.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SlotsError {
+    /// The shape has no field of this name.
+    UnknownField(String),
+    /// A value of the wrong type for the field.
+    TypeMismatch {
+        /// The field.
+        field: String,
+        /// The field's type, as Python would annotate it (`Optional[str]`).
+        expected: String,
+        /// The value's type (`int`, `NoneType`, ...).
+        found: &'static str,
+    },
+    /// A row with the wrong number of values for the shape.
+    WrongArity {
+        /// Fields in the shape.
+        expected: usize,
+        /// Values given.
+        found: usize,
+    },
+    /// Two fields of one shape with the same name.
+    DuplicateField(String),
+    /// More fields than a shape can hold.
+    TooManyFields(usize),
+    /// An integer that does not fit the field's Rust type (a macro-generated
+    /// struct's `u8` field given 300, say).
+    OutOfRange {
+        /// The field.
+        field: String,
+        /// The value.
+        value: i64,
+    },
+    /// A record's or a column chunk's strings would exceed 4 GiB of bytes,
+    /// the reach of their 32-bit offsets.
+    TooLarge,
+}
+
+impl fmt::Display for SlotsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::UnknownField(name) => write!(f, "no field named {name:?}"),
+            Self::TypeMismatch {
+                field,
+                expected,
+                found,
+            } => write!(f, "field {field:?} expects {expected}, got {found}"),
+            Self::WrongArity { expected, found } => {
+                write!(f, "expected {expected} values, got {found}")
+            }
+            Self::DuplicateField(name) => write!(f, "field {name:?} appears twice"),
+            Self::TooManyFields(n) => write!(f, "{n} fields is more than a shape can hold"),
+            Self::OutOfRange { field, value } => {
+                write!(f, "value {value} is out of range for field {field:?}")
+            }
+            Self::TooLarge => f.write_str("strings exceed the 4 GiB reach of 32-bit offsets"),
+        }
+    }
+}
+
+impl std::error::Error for SlotsError {}

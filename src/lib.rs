@@ -37,6 +37,7 @@
 
 pub mod error;
 pub mod measure;
+pub mod slots;
 
 pub use crate::error::MeasureError;
 pub use crate::measure::{HeapSize, TrackingAllocator};

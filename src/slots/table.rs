@@ -1,0 +1,558 @@
+//! Many records of one shape, stored by column.
+
+use std::fmt;
+
+use super::column::{BoolColumn, FloatColumn, IntColumn, StrColumn};
+use super::record::{Record, check_row, type_error};
+use super::shape::Shape;
+use super::value::{Kind, Value, ValueRef};
+use crate::error::SlotsError;
+use crate::measure::{HeapContext, HeapSize};
+
+#[derive(Debug, Clone, PartialEq)]
+enum Data {
+    Int(IntColumn<i64>),
+    Float(FloatColumn),
+    Bool(BoolColumn),
+    Str(StrColumn),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Column {
+    data: Data,
+    /// Validity bits, for nullable fields only.
+    valid: Option<BoolColumn>,
+}
+
+impl Column {
+    fn new(kind: Kind, nullable: bool) -> Self {
+        let data = match kind {
+            Kind::Int => Data::Int(IntColumn::new()),
+            Kind::Float => Data::Float(FloatColumn::new()),
+            Kind::Bool => Data::Bool(BoolColumn::new()),
+            Kind::Str => Data::Str(StrColumn::new()),
+        };
+        Self {
+            data,
+            valid: nullable.then(BoolColumn::new),
+        }
+    }
+
+    /// Appends a value already checked against the field's type.
+    fn push(&mut self, v: ValueRef<'_>) -> Result<(), SlotsError> {
+        match &mut self.data {
+            Data::Int(c) => c.push_i64(v.as_int().unwrap_or(0)),
+            Data::Float(c) => c.push(v.as_float().unwrap_or(0.0)),
+            Data::Bool(c) => c.push(v.as_bool().unwrap_or(false)),
+            Data::Str(c) => c.push(v.as_str().unwrap_or(""))?,
+        }
+        if let Some(valid) = &mut self.valid {
+            valid.push(!v.is_null());
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn get(&self, i: usize) -> Option<ValueRef<'_>> {
+        if let Some(valid) = &self.valid {
+            if !valid.get(i)? {
+                return Some(ValueRef::Null);
+            }
+        }
+        Some(match &self.data {
+            Data::Int(c) => ValueRef::Int(c.get_i64(i)?),
+            Data::Float(c) => ValueRef::Float(c.get(i)?),
+            Data::Bool(c) => ValueRef::Bool(c.get(i)?),
+            Data::Str(c) => ValueRef::Str(c.get(i)?),
+        })
+    }
+
+    fn fits(&self, v: ValueRef<'_>) -> bool {
+        match (&self.data, v) {
+            (Data::Str(c), ValueRef::Str(s)) => c.fits(s.len()),
+            _ => true,
+        }
+    }
+
+    fn reserve(&mut self, rows: usize) {
+        match &mut self.data {
+            Data::Int(c) => c.reserve(rows),
+            Data::Float(c) => c.reserve(rows),
+            Data::Bool(c) => c.reserve(rows),
+            Data::Str(c) => c.reserve(rows),
+        }
+        if let Some(v) = &mut self.valid {
+            v.reserve(rows);
+        }
+    }
+
+    fn shrink_to_fit(&mut self) {
+        match &mut self.data {
+            Data::Int(c) => c.shrink_to_fit(),
+            Data::Float(c) => c.shrink_to_fit(),
+            Data::Bool(c) => c.shrink_to_fit(),
+            Data::Str(c) => c.shrink_to_fit(),
+        }
+        if let Some(v) = &mut self.valid {
+            v.shrink_to_fit();
+        }
+    }
+
+    fn clear(&mut self) {
+        match &mut self.data {
+            Data::Int(c) => c.clear(),
+            Data::Float(c) => c.clear(),
+            Data::Bool(c) => c.clear(),
+            Data::Str(c) => c.clear(),
+        }
+        if let Some(v) = &mut self.valid {
+            v.clear();
+        }
+    }
+}
+
+impl HeapSize for Column {
+    fn heap_size_with(&self, cx: &mut HeapContext) -> usize {
+        let data = match &self.data {
+            Data::Int(c) => c.heap_size_with(cx),
+            Data::Float(c) => c.heap_size_with(cx),
+            Data::Bool(c) => c.heap_size_with(cx),
+            Data::Str(c) => c.heap_size_with(cx),
+        };
+        data + self.valid.heap_size_with(cx)
+    }
+}
+
+/// Many records of one [`Shape`], stored by column: the columnar end of the
+/// `__slots__` idea, where each record costs only its values.
+///
+/// ```
+/// use leanmem::slots::{FieldType, Shape, Table, ValueRef};
+///
+/// let user = Shape::named("User", [("id", FieldType::INT), ("name", FieldType::STR)])?;
+/// let mut users = Table::new(&user);
+/// for (id, name) in [(1, "ada"), (2, "grace"), (3, "edsger")] {
+///     users.push_row(&[ValueRef::Int(id), ValueRef::Str(name)])?;
+/// }
+/// assert_eq!(users.len(), 3);
+/// assert_eq!(users.row(1).unwrap().get("name")?, ValueRef::Str("grace"));
+///
+/// // Scan a column without touching the others.
+/// let ids = users.column("id")?.as_ints().unwrap();
+/// assert_eq!(ids.iter().sum::<i64>(), 6);
+/// # Ok::<(), leanmem::slots::SlotsError>(())
+/// ```
+///
+/// # Memory layout
+///
+/// One column per field, each in chunks of [`CHUNK`](super::CHUNK) rows
+/// (sealed chunks are exact-size and never move, so building a table never
+/// copies what it holds and leaves at most one chunk of slack per column):
+///
+/// | field type | bytes per row |
+/// |---|---|
+/// | int, float | 8 |
+/// | bool | 1/8 |
+/// | str | its UTF-8 bytes + 4 (a 32-bit end offset; one buffer per chunk) |
+/// | nullable (any) | + 1/8 (a validity bit) |
+///
+/// So `{id: int, name: str, email: str}` costs 16 bytes per row plus its
+/// string bytes, against 24 + 24 + 24 + slack for a `struct {u64, String,
+/// String}` and ≈ 300 for a `HashMap` per record.
+#[derive(Clone, PartialEq)]
+pub struct Table {
+    shape: Shape,
+    columns: Vec<Column>,
+    len: usize,
+}
+
+impl Table {
+    /// An empty table of `shape`. Allocates nothing until the first row.
+    #[must_use]
+    pub fn new(shape: &Shape) -> Self {
+        let columns = shape
+            .fields()
+            .iter()
+            .map(|f| Column::new(f.ty().kind, f.ty().nullable))
+            .collect();
+        Self {
+            shape: shape.clone(),
+            columns,
+            len: 0,
+        }
+    }
+
+    /// An empty table with room for `rows` rows (their fixed-size parts; see
+    /// [`Table::reserve`]).
+    #[must_use]
+    pub fn with_capacity(shape: &Shape, rows: usize) -> Self {
+        let mut t = Self::new(shape);
+        t.reserve(rows);
+        t
+    }
+
+    /// A table of `shape` holding `records`.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Table::push_record`]; the records stay the caller's.
+    pub fn from_records<'r>(
+        shape: &Shape,
+        records: impl IntoIterator<Item = &'r Record>,
+    ) -> Result<Self, SlotsError> {
+        let mut t = Self::new(shape);
+        for r in records {
+            t.push_record(r)?;
+        }
+        Ok(t)
+    }
+
+    /// The table's shape.
+    #[must_use]
+    pub fn shape(&self) -> &Shape {
+        &self.shape
+    }
+
+    /// Number of rows.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the table has no rows.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Appends a row of values in field order.
+    ///
+    /// Computes in amortized **O(fields + string bytes)** time.
+    ///
+    /// # Errors
+    ///
+    /// [`SlotsError::WrongArity`], [`SlotsError::TypeMismatch`] or
+    /// [`SlotsError::TooLarge`]: every value is checked before any is
+    /// stored, so a refused row leaves the table unchanged.
+    ///
+    /// ```
+    /// use leanmem::slots::{FieldType, Shape, SlotsError, Table, ValueRef};
+    ///
+    /// let s = Shape::new([("n", FieldType::INT), ("tag", FieldType::STR.optional())])?;
+    /// let mut t = Table::new(&s);
+    /// t.push_row(&[ValueRef::Int(1), ValueRef::Null])?;
+    /// let err = t.push_row(&[ValueRef::Str("x"), ValueRef::Null]).unwrap_err();
+    /// assert!(matches!(err, SlotsError::TypeMismatch { .. }));
+    /// assert_eq!(t.len(), 1);
+    /// # Ok::<(), SlotsError>(())
+    /// ```
+    pub fn push_row(&mut self, values: &[ValueRef<'_>]) -> Result<(), SlotsError> {
+        check_row(&self.shape, values)?;
+        if !self.columns.iter().zip(values).all(|(c, v)| c.fits(*v)) {
+            return Err(SlotsError::TooLarge);
+        }
+        for (c, v) in self.columns.iter_mut().zip(values) {
+            // Checked above: type and size, so this cannot fail.
+            c.push(*v)?;
+        }
+        self.len += 1;
+        Ok(())
+    }
+
+    /// Appends a record's values.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Table::push_row`]: a record of another shape is refused by
+    /// arity or type unless its fields match.
+    pub fn push_record(&mut self, record: &Record) -> Result<(), SlotsError> {
+        let values: Vec<ValueRef<'_>> = record.iter().map(|(_, v)| v).collect();
+        self.push_row(&values)
+    }
+
+    /// Row `i` as a borrowed view, or `None` past the end. **O(1)**.
+    #[must_use]
+    pub fn row(&self, i: usize) -> Option<Row<'_>> {
+        (i < self.len).then_some(Row { table: self, i })
+    }
+
+    /// The value at row `i`, field `name`.
+    ///
+    /// # Errors
+    ///
+    /// [`SlotsError::UnknownField`]; `Ok(None)` past the last row.
+    pub fn get(&self, i: usize, name: &str) -> Result<Option<ValueRef<'_>>, SlotsError> {
+        let (f, _) = self.shape.field(name)?;
+        Ok(self.columns[f].get(i))
+    }
+
+    /// Sets the value at row `i`, field `name`.
+    ///
+    /// **O(1)** for numbers and booleans; a string rebuilds its chunk's
+    /// buffer, **O([`CHUNK`](super::CHUNK) strings)**.
+    ///
+    /// # Errors
+    ///
+    /// [`SlotsError::UnknownField`], [`SlotsError::TypeMismatch`],
+    /// [`SlotsError::TooLarge`]; `Ok(false)` past the last row. The table is
+    /// unchanged on error.
+    pub fn set<'v>(
+        &mut self,
+        i: usize,
+        name: &str,
+        value: impl Into<ValueRef<'v>>,
+    ) -> Result<bool, SlotsError> {
+        let value = value.into();
+        let (f, field) = self.shape.field(name)?;
+        if !field.ty().accepts(value) {
+            return Err(type_error(&self.shape, f, value));
+        }
+        if i >= self.len {
+            return Ok(false);
+        }
+        let column = &mut self.columns[f];
+        match &mut column.data {
+            Data::Int(c) => c.set_i64(i, value.as_int().unwrap_or(0)),
+            Data::Float(c) => c.set(i, value.as_float().unwrap_or(0.0)),
+            Data::Bool(c) => c.set(i, value.as_bool().unwrap_or(false)),
+            Data::Str(c) => c.set(i, value.as_str().unwrap_or(""))?,
+        };
+        if let Some(valid) = &mut column.valid {
+            valid.set(i, !value.is_null());
+        }
+        Ok(true)
+    }
+
+    /// The column called `name`, for scans that touch only it.
+    ///
+    /// # Errors
+    ///
+    /// [`SlotsError::UnknownField`].
+    pub fn column(&self, name: &str) -> Result<ColumnRef<'_>, SlotsError> {
+        let (f, _) = self.shape.field(name)?;
+        Ok(ColumnRef {
+            column: &self.columns[f],
+        })
+    }
+
+    /// The rows in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = Row<'_>> + DoubleEndedIterator + '_ {
+        (0..self.len).map(move |i| Row { table: self, i })
+    }
+
+    /// Reserves room for `rows` more rows: each column's chunk list and
+    /// current chunk (string bytes still grow as they arrive).
+    pub fn reserve(&mut self, rows: usize) {
+        for c in &mut self.columns {
+            c.reserve(rows);
+        }
+    }
+
+    /// Releases unused capacity: at most the current chunk's, since sealed
+    /// chunks are exact.
+    pub fn shrink_to_fit(&mut self) {
+        for c in &mut self.columns {
+            c.shrink_to_fit();
+        }
+    }
+
+    /// Removes every row.
+    pub fn clear(&mut self) {
+        for c in &mut self.columns {
+            c.clear();
+        }
+        self.len = 0;
+    }
+}
+
+impl HeapSize for Table {
+    /// Every column, the column list, and the shared shape the first time
+    /// it is reached in `cx`.
+    fn heap_size_with(&self, cx: &mut HeapContext) -> usize {
+        self.shape.heap_size_with(cx) + self.columns.heap_size_with(cx)
+    }
+}
+
+impl fmt::Debug for Table {
+    /// A list of dataclass reprs: `[User(id=1, name='ada'), ...]`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+/// One row of a [`Table`], borrowed.
+#[derive(Clone, Copy)]
+pub struct Row<'t> {
+    table: &'t Table,
+    i: usize,
+}
+
+impl<'t> Row<'t> {
+    /// The row's position in the table.
+    #[must_use]
+    pub fn index(&self) -> usize {
+        self.i
+    }
+
+    /// The value of the field called `name`.
+    ///
+    /// # Errors
+    ///
+    /// [`SlotsError::UnknownField`].
+    pub fn get(&self, name: &str) -> Result<ValueRef<'t>, SlotsError> {
+        let (f, _) = self.table.shape.field(name)?;
+        Ok(self.table.columns[f].get(self.i).unwrap_or(ValueRef::Null))
+    }
+
+    /// The value of field `f`, or `None` past the last field.
+    #[must_use]
+    pub fn get_index(&self, f: usize) -> Option<ValueRef<'t>> {
+        self.table.columns.get(f)?.get(self.i)
+    }
+
+    /// `(name, value)` pairs in field order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&'t str, ValueRef<'t>)> + 't {
+        let (table, i) = (self.table, self.i);
+        table
+            .shape
+            .fields()
+            .iter()
+            .zip(&table.columns)
+            .map(move |(f, c)| (f.name(), c.get(i).unwrap_or(ValueRef::Null)))
+    }
+
+    /// The row as an owned [`Record`].
+    ///
+    /// # Errors
+    ///
+    /// [`SlotsError::TooLarge`] if the row's strings together pass the
+    /// 4 GiB a record can hold (each column chunk has its own 4 GiB).
+    pub fn to_record(&self) -> Result<Record, SlotsError> {
+        let values: Vec<ValueRef<'_>> = self.iter().map(|(_, v)| v).collect();
+        Record::from_refs(&self.table.shape, &values)
+    }
+
+    /// The values, owned, in field order.
+    #[must_use]
+    pub fn to_values(&self) -> Vec<Value> {
+        self.iter().map(|(_, v)| v.to_owned()).collect()
+    }
+}
+
+impl fmt::Debug for Row<'_> {
+    /// A dataclass repr: `User(id=1, name='ada')`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}(", self.table.shape.name())?;
+        for (k, (name, value)) in self.iter().enumerate() {
+            if k > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{name}={value}")?;
+        }
+        f.write_str(")")
+    }
+}
+
+/// One column of a [`Table`], borrowed: typed access for fast scans.
+#[derive(Debug, Clone, Copy)]
+pub struct ColumnRef<'t> {
+    column: &'t Column,
+}
+
+impl<'t> ColumnRef<'t> {
+    /// The integers, if this is an int column (placeholders where null).
+    #[must_use]
+    pub fn as_ints(&self) -> Option<&'t IntColumn<i64>> {
+        if let Data::Int(c) = &self.column.data {
+            Some(c)
+        } else {
+            None
+        }
+    }
+
+    /// The floats, if this is a float column (placeholders where null).
+    #[must_use]
+    pub fn as_floats(&self) -> Option<&'t FloatColumn> {
+        if let Data::Float(c) = &self.column.data {
+            Some(c)
+        } else {
+            None
+        }
+    }
+
+    /// The booleans, if this is a bool column (placeholders where null).
+    #[must_use]
+    pub fn as_bools(&self) -> Option<&'t BoolColumn> {
+        if let Data::Bool(c) = &self.column.data {
+            Some(c)
+        } else {
+            None
+        }
+    }
+
+    /// The strings, if this is a str column (placeholders where null).
+    #[must_use]
+    pub fn as_strs(&self) -> Option<&'t StrColumn> {
+        if let Data::Str(c) = &self.column.data {
+            Some(c)
+        } else {
+            None
+        }
+    }
+
+    /// The validity bits, for a nullable field (`true` where not null).
+    #[must_use]
+    pub fn validity(&self) -> Option<&'t BoolColumn> {
+        self.column.valid.as_ref()
+    }
+
+    /// The value of row `i`.
+    #[must_use]
+    pub fn get(&self, i: usize) -> Option<ValueRef<'t>> {
+        self.column.get(i)
+    }
+
+    /// The values in row order.
+    pub fn iter(&self) -> impl Iterator<Item = ValueRef<'t>> + 't {
+        let column = self.column;
+        (0..).map_while(move |i| column.get(i))
+    }
+}
+
+#[cfg(feature = "serde")]
+mod serde_impl {
+    use super::Table;
+    use crate::slots::shape::Shape;
+    use crate::slots::value::Value;
+    use serde::ser::SerializeStruct;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    impl Serialize for Table {
+        /// `{"shape": {...}, "rows": [[v, ...], ...]}`.
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let rows: Vec<Vec<Value>> = self.iter().map(|r| r.to_values()).collect();
+            let mut st = s.serialize_struct("Table", 2)?;
+            st.serialize_field("shape", &self.shape)?;
+            st.serialize_field("rows", &rows)?;
+            st.end()
+        }
+    }
+
+    #[derive(Deserialize)]
+    struct TableRepr {
+        shape: Shape,
+        rows: Vec<Vec<Value>>,
+    }
+
+    impl<'de> Deserialize<'de> for Table {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let repr = TableRepr::deserialize(d)?;
+            let mut t = Table::with_capacity(&repr.shape, repr.rows.len());
+            for row in &repr.rows {
+                let refs: Vec<_> = row.iter().map(Value::as_ref).collect();
+                t.push_row(&refs).map_err(serde::de::Error::custom)?;
+            }
+            Ok(t)
+        }
+    }
+}
