@@ -368,10 +368,10 @@ macro_rules! slots {
 
         impl $name {
             /// The field names, in order.
-            pub const FIELDS: &'static [&'static str] = &[$(stringify!($field)),*];
+            $vis const FIELDS: &'static [&'static str] = &[$(stringify!($field)),*];
 
             /// The run-time shape of this struct (built once, then shared).
-            pub fn shape() -> $crate::slots::Shape {
+            $vis fn shape() -> $crate::slots::Shape {
                 static SHAPE: ::std::sync::OnceLock<$crate::slots::Shape> =
                     ::std::sync::OnceLock::new();
                 SHAPE
@@ -391,7 +391,7 @@ macro_rules! slots {
             ///
             /// [`SlotsError::UnknownField`]($crate::slots::SlotsError::UnknownField).
             #[allow(dead_code)]
-            pub fn get_field(
+            $vis fn get_field(
                 &self,
                 name: &str,
             ) -> ::std::result::Result<$crate::slots::ValueRef<'_>, $crate::slots::SlotsError> {
@@ -407,7 +407,7 @@ macro_rules! slots {
             ///
             /// `UnknownField`, `TypeMismatch` or `OutOfRange`.
             #[allow(dead_code)]
-            pub fn set_field<'v>(
+            $vis fn set_field<'v>(
                 &mut self,
                 name: &str,
                 value: impl ::std::convert::Into<$crate::slots::ValueRef<'v>>,
@@ -446,24 +446,24 @@ macro_rules! slots {
         #[allow(dead_code)]
         impl $table {
             /// An empty table; allocates nothing until the first push.
-            pub fn new() -> Self {
+            $tvis fn new() -> Self {
                 Self::default()
             }
 
             /// An empty table with room for `rows` rows.
-            pub fn with_capacity(rows: usize) -> Self {
+            $tvis fn with_capacity(rows: usize) -> Self {
                 let mut t = Self::default();
                 t.reserve(rows);
                 t
             }
 
             /// Number of rows.
-            pub fn len(&self) -> usize {
+            $tvis fn len(&self) -> usize {
                 self.len
             }
 
             /// Whether the table has no rows.
-            pub fn is_empty(&self) -> bool {
+            $tvis fn is_empty(&self) -> bool {
                 self.len == 0
             }
 
@@ -475,7 +475,7 @@ macro_rules! slots {
             /// [`SlotsError::TooLarge`]($crate::slots::SlotsError::TooLarge)
             /// if a string column's chunk would pass 4 GiB; the table is
             /// unchanged.
-            pub fn push(&mut self, record: &$name) -> ::std::result::Result<(), $crate::slots::SlotsError> {
+            $tvis fn push(&mut self, record: &$name) -> ::std::result::Result<(), $crate::slots::SlotsError> {
                 if !(true $( && $crate::slots::SlotColumn::can_push(&self.$field, &record.$field) )*) {
                     return Err($crate::slots::SlotsError::TooLarge);
                 }
@@ -485,7 +485,7 @@ macro_rules! slots {
             }
 
             /// Row `i` as an owned record, or `None` past the end.
-            pub fn get(&self, i: usize) -> ::std::option::Option<$name> {
+            $tvis fn get(&self, i: usize) -> ::std::option::Option<$name> {
                 if i >= self.len {
                     return None;
                 }
@@ -495,29 +495,29 @@ macro_rules! slots {
             }
 
             /// The rows in order, as owned records.
-            pub fn iter(&self) -> impl ::std::iter::Iterator<Item = $name> + '_ {
+            $tvis fn iter(&self) -> impl ::std::iter::Iterator<Item = $name> + '_ {
                 (0..self.len).filter_map(move |i| self.get(i))
             }
 
             /// Reserves room for `rows` more rows.
-            pub fn reserve(&mut self, rows: usize) {
+            $tvis fn reserve(&mut self, rows: usize) {
                 $( $crate::slots::SlotColumn::reserve_rows(&mut self.$field, rows); )*
             }
 
             /// Releases unused capacity.
-            pub fn shrink_to_fit(&mut self) {
+            $tvis fn shrink_to_fit(&mut self) {
                 $( $crate::slots::SlotColumn::shrink(&mut self.$field); )*
             }
 
             /// Removes every row.
-            pub fn clear(&mut self) {
+            $tvis fn clear(&mut self) {
                 $( $crate::slots::SlotColumn::clear_rows(&mut self.$field); )*
                 self.len = 0;
             }
 
             $(
                 #[doc = concat!("The `", stringify!($field), "` column.")]
-                pub fn $field(&self) -> &<$ty as $crate::slots::SlotValue>::Column {
+                $tvis fn $field(&self) -> &<$ty as $crate::slots::SlotValue>::Column {
                     &self.$field
                 }
             )*

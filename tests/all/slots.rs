@@ -1,0 +1,345 @@
+//! `slots` against the allocator and against a dict-per-record model.
+
+use std::collections::HashMap;
+
+use leanmem::measure::HeapSize;
+use leanmem::slots::{FieldType, Kind, Record, Shape, SlotsError, Table, Value, ValueRef};
+use proptest::prelude::*;
+
+use crate::measured;
+
+leanmem::slots! {
+    /// A user, as in the benches.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct User {
+        pub id: u64,
+        pub name: String,
+        pub email: Option<String>,
+        pub score: f64,
+        pub active: bool,
+        pub age: Option<u8>,
+    }
+    pub table UserTable;
+}
+
+fn user(i: u64) -> User {
+    User {
+        id: i,
+        name: format!("user_{i}"),
+        email: (i % 4 != 0).then(|| format!("user_{i}@example.com")),
+        score: i as f64 / 3.0,
+        active: i % 2 == 0,
+        age: (i % 5 != 0).then_some((i % 90) as u8),
+    }
+}
+
+fn user_shape() -> Shape {
+    Shape::named(
+        "User",
+        [
+            ("id", FieldType::INT),
+            ("name", FieldType::STR),
+            ("email", FieldType::STR.optional()),
+        ],
+    )
+    .unwrap()
+}
+
+#[test]
+fn record_heap_size_matches_the_allocator() {
+    let (records, m) = measured(|| {
+        let shape = user_shape();
+        (0..1000)
+            .map(|i| {
+                let name = format!("user_{i}");
+                let email = format!("user_{i}@example.com");
+                let email = if i % 3 == 0 {
+                    None
+                } else {
+                    Some(email.as_str())
+                };
+                Record::new(&shape, [i.into(), name.as_str().into(), email.into()]).unwrap()
+            })
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(records.heap_size() as isize, m.net_bytes);
+    // Per record: 3 slots + one null word (24 + 8) and its string bytes, in
+    // two blocks; the shape is shared.
+    let r = &records[1];
+    let mut cx = leanmem::measure::HeapContext::new();
+    r.shape().heap_size_with(&mut cx);
+    assert_eq!(
+        r.heap_size_with(&mut cx),
+        32 + "user_1".len() + "user_1@example.com".len()
+    );
+}
+
+#[test]
+fn record_set_and_add_field_keep_heap_size_exact() {
+    let (r, m) = measured(|| {
+        let shape = user_shape();
+        let mut r = Record::new(&shape, [1.into(), "a".into(), ValueRef::Null]).unwrap();
+        r.set("name", "a much longer name").unwrap();
+        r.set("email", "x@y").unwrap();
+        r.add_field("age", FieldType::INT, 3).unwrap();
+        r
+    });
+    // The first shape is kept alive by nothing but the transition's source
+    // record, which is gone; the new shape's Arc holds the fields.
+    assert_eq!(r.heap_size() as isize, m.net_bytes, "{r:?}");
+}
+
+#[test]
+fn table_heap_size_matches_the_allocator() {
+    for n in [0usize, 1, 100, 4096, 4097, 10_000] {
+        let (t, m) = measured(|| {
+            let shape = user_shape();
+            let mut t = Table::new(&shape);
+            for i in 0..n {
+                let name = format!("user_{i}");
+                let email = format!("user_{i}@example.com");
+                let email = if i % 7 == 0 {
+                    None
+                } else {
+                    Some(email.as_str())
+                };
+                t.push_row(&[(i as i64).into(), name.as_str().into(), email.into()])
+                    .unwrap();
+            }
+            t
+        });
+        assert_eq!(t.heap_size() as isize, m.net_bytes, "{n} rows");
+        let (mut t, m2) = measured(|| t);
+        assert_eq!(m2.net_bytes, 0);
+        let ((), m3) = measured(|| t.shrink_to_fit());
+        assert_eq!(t.heap_size() as isize, m.net_bytes + m3.net_bytes);
+    }
+}
+
+#[test]
+fn table_build_peak_stays_near_its_final_size() {
+    let n = 200_000;
+    let (t, m) = measured(|| {
+        let shape = user_shape();
+        let mut t = Table::new(&shape);
+        for i in 0..n {
+            let name = format!("user_{i}");
+            let email = format!("user_{i}@example.com");
+            t.push_row(&[
+                (i as i64).into(),
+                name.as_str().into(),
+                email.as_str().into(),
+            ])
+            .unwrap();
+        }
+        t
+    });
+    let final_bytes = t.heap_size();
+    // Chunked columns never copy what they hold: the peak is the final size
+    // plus one chunk's worth of growth (and the loop's two temporaries).
+    assert!(
+        (m.peak_bytes as f64) <= 1.05 * final_bytes as f64,
+        "peak {} vs final {final_bytes}",
+        m.peak_bytes
+    );
+}
+
+#[test]
+fn macro_table_heap_size_and_round_trip() {
+    let (t, m) = measured(|| (0..9000).map(user).collect::<UserTable>());
+    assert_eq!(t.heap_size() as isize, m.net_bytes);
+    assert_eq!(t.len(), 9000);
+    for i in [0usize, 1, 4095, 4096, 8999] {
+        assert_eq!(t.get(i), Some(user(i as u64)));
+    }
+    assert_eq!(t.get(9000), None);
+    assert_eq!(t.iter().count(), 9000);
+    assert_eq!(t.id().iter().sum::<u64>(), 8999 * 9000 / 2);
+    assert_eq!(t.email().get(4), Some(None));
+    assert_eq!(t.age().get(7), Some(Some(7)));
+    let (users, m) = measured(|| (0..50).map(user).collect::<Vec<User>>());
+    assert_eq!(users.heap_size() as isize, m.net_bytes);
+}
+
+#[test]
+fn macro_struct_access_by_name() {
+    let mut u = user(3);
+    assert_eq!(
+        User::FIELDS,
+        ["id", "name", "email", "score", "active", "age"]
+    );
+    assert_eq!(u.get_field("id").unwrap(), ValueRef::Int(3));
+    assert_eq!(u.get_field("active").unwrap(), ValueRef::Bool(false));
+    assert_eq!(
+        u.get_field("nope"),
+        Err(SlotsError::UnknownField("nope".into()))
+    );
+    let before = u.clone();
+    assert_eq!(
+        u.set_field("age", 300),
+        Err(SlotsError::OutOfRange {
+            field: "age".into(),
+            value: 300
+        })
+    );
+    assert_eq!(
+        u.set_field("score", "high"),
+        Err(SlotsError::TypeMismatch {
+            field: "score".into(),
+            expected: "float".into(),
+            found: "str"
+        })
+    );
+    assert!(matches!(
+        u.set_field("name", ValueRef::Null),
+        Err(SlotsError::TypeMismatch { .. })
+    ));
+    assert_eq!(u, before);
+    u.set_field("age", ValueRef::Null).unwrap();
+    u.set_field("email", "e@x").unwrap();
+    u.set_field("id", 9).unwrap();
+    assert_eq!(u.age, None);
+    assert_eq!(u.email.as_deref(), Some("e@x"));
+    assert_eq!(u.id, 9);
+    let shape = User::shape();
+    assert_eq!(shape.len(), 6);
+    assert_eq!(shape.fields()[5].ty(), FieldType::INT.optional());
+    assert!(User::shape().ptr_eq(&shape));
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn serde_round_trips() {
+    let shape = user_shape();
+    let mut t = Table::new(&shape);
+    t.push_row(&[1.into(), "ada".into(), ValueRef::Null])
+        .unwrap();
+    t.push_row(&[2.into(), "grace".into(), "g@x".into()])
+        .unwrap();
+    let json = serde_json::to_string(&t).unwrap();
+    let back: Table = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, t);
+    let r = t.row(1).unwrap().to_record().unwrap();
+    assert_eq!(
+        serde_json::to_string(&r).unwrap(),
+        r#"{"id":2,"name":"grace","email":"g@x"}"#
+    );
+}
+
+/// One step of the model test.
+#[derive(Debug, Clone)]
+enum Op {
+    Push(Vec<Value>),
+    Set(usize, usize, Value),
+    SetUnknown(usize),
+    Get(usize, usize),
+}
+
+fn value_of(kind: Kind) -> BoxedStrategy<Value> {
+    match kind {
+        Kind::Int => any::<i64>().prop_map(Value::Int).boxed(),
+        Kind::Float => (-1e9f64..1e9).prop_map(Value::Float).boxed(),
+        Kind::Bool => any::<bool>().prop_map(Value::Bool).boxed(),
+        Kind::Str => ".{0,12}".prop_map(Value::Str).boxed(),
+    }
+}
+
+fn any_value() -> BoxedStrategy<Value> {
+    prop_oneof![
+        Just(Value::Null),
+        value_of(Kind::Int),
+        value_of(Kind::Float),
+        value_of(Kind::Bool),
+        value_of(Kind::Str),
+    ]
+    .boxed()
+}
+
+fn field_type() -> impl Strategy<Value = FieldType> {
+    (
+        prop_oneof![
+            Just(Kind::Int),
+            Just(Kind::Float),
+            Just(Kind::Bool),
+            Just(Kind::Str)
+        ],
+        any::<bool>(),
+    )
+        .prop_map(|(kind, nullable)| FieldType { kind, nullable })
+}
+
+fn scenario() -> impl Strategy<Value = (Vec<FieldType>, Vec<Op>)> {
+    prop::collection::vec(field_type(), 1..6).prop_flat_map(|types| {
+        let n = types.len();
+        let op = prop_oneof![
+            prop::collection::vec(any_value(), n..=n).prop_map(Op::Push),
+            (0usize..40, 0..n, any_value()).prop_map(|(r, f, v)| Op::Set(r, f, v)),
+            (0usize..40).prop_map(Op::SetUnknown),
+            (0usize..40, 0..n).prop_map(|(r, f)| Op::Get(r, f)),
+        ];
+        (Just(types), prop::collection::vec(op, 0..60))
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Tables and records behave like a `Vec<HashMap<String, Value>>` that
+    /// enforces the shape: same accepts, same refusals, same values.
+    #[test]
+    fn table_and_records_follow_the_dict_model((types, ops) in scenario()) {
+        let names: Vec<String> = (0..types.len()).map(|i| format!("f{i}")).collect();
+        let shape = Shape::new(names.iter().map(String::as_str).zip(types.iter().copied())).unwrap();
+        let mut table = Table::new(&shape);
+        let mut records: Vec<Record> = Vec::new();
+        let mut model: Vec<HashMap<String, Value>> = Vec::new();
+        let accepts = |f: usize, v: &Value| types[f].accepts(v.as_ref());
+        for op in &ops {
+            match op {
+                Op::Push(values) => {
+                    let ok = values.iter().enumerate().all(|(f, v)| accepts(f, v));
+                    let refs: Vec<ValueRef<'_>> = values.iter().map(Value::as_ref).collect();
+                    prop_assert_eq!(table.push_row(&refs).is_ok(), ok);
+                    let rec = Record::from_refs(&shape, &refs);
+                    prop_assert_eq!(rec.is_ok(), ok);
+                    if let Ok(r) = rec {
+                        records.push(r);
+                        model.push(names.iter().cloned().zip(values.iter().cloned()).collect());
+                    }
+                }
+                Op::Set(row, f, v) => {
+                    let ok = accepts(*f, v);
+                    let res = table.set(*row, &names[*f], v);
+                    prop_assert_eq!(res.is_ok(), ok);
+                    prop_assert_eq!(res.unwrap_or(false), ok && *row < model.len());
+                    if *row < model.len() {
+                        prop_assert_eq!(records[*row].set(&names[*f], v).is_ok(), ok);
+                        if ok {
+                            model[*row].insert(names[*f].clone(), v.clone());
+                        }
+                    }
+                }
+                Op::SetUnknown(row) => {
+                    prop_assert_eq!(table.set(*row, "missing", 1), Err(SlotsError::UnknownField("missing".into())));
+                    if let Some(r) = records.get_mut(*row) {
+                        prop_assert!(r.set("missing", 1).is_err());
+                    }
+                }
+                Op::Get(row, f) => {
+                    let want = model.get(*row).map(|m| m[&names[*f]].clone());
+                    let got = table.get(*row, &names[*f]).unwrap().map(ValueRef::to_owned);
+                    prop_assert_eq!(&got, &want);
+                    let got = records.get(*row).map(|r| r.get(&names[*f]).unwrap().to_owned());
+                    prop_assert_eq!(&got, &want);
+                }
+            }
+        }
+        prop_assert_eq!(table.len(), model.len());
+        for (i, m) in model.iter().enumerate() {
+            for (f, name) in names.iter().enumerate() {
+                prop_assert_eq!(table.row(i).unwrap().get_index(f).map(ValueRef::to_owned), Some(m[name].clone()));
+            }
+            prop_assert_eq!(&table.row(i).unwrap().to_record().unwrap(), &records[i]);
+        }
+    }
+}
