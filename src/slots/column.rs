@@ -544,19 +544,16 @@ impl StrColumn {
     }
 
     /// The strings in row order.
-    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
-        self.sealed
-            .iter()
-            .map(|c| (&*c.bytes, &*c.ends))
-            .chain(std::iter::once((&*self.bytes, &*self.ends)))
-            .flat_map(|(bytes, ends)| {
-                let mut start = 0usize;
-                ends.iter().map(move |&end| {
-                    let s = bytes.get(start..end as usize).unwrap_or_default();
-                    start = end as usize;
-                    s
-                })
-            })
+    #[must_use]
+    pub fn iter(&self) -> StrIter<'_> {
+        StrIter {
+            chunks: self.sealed.iter(),
+            tail: Some((&self.bytes, &self.ends)),
+            bytes: "",
+            ends: [].iter(),
+            start: 0,
+            remaining: self.len(),
+        }
     }
 
     /// Reserves room for `rows` more rows' end offsets (string bytes grow
@@ -623,6 +620,49 @@ impl StrColumn {
         Ok(true)
     }
 }
+
+/// The strings of a [`StrColumn`] in row order; see [`StrColumn::iter`].
+#[derive(Debug, Clone)]
+pub struct StrIter<'a> {
+    chunks: std::slice::Iter<'a, StrChunk>,
+    tail: Option<(&'a str, &'a [u32])>,
+    bytes: &'a str,
+    ends: std::slice::Iter<'a, u32>,
+    start: usize,
+    remaining: usize,
+}
+
+impl<'a> Iterator for StrIter<'a> {
+    type Item = &'a str;
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a str> {
+        loop {
+            if let Some(&end) = self.ends.next() {
+                let end = end as usize;
+                let s = self.bytes.get(self.start..end).unwrap_or_default();
+                self.start = end;
+                self.remaining -= 1;
+                return Some(s);
+            }
+            let (bytes, ends) = match self.chunks.next() {
+                Some(c) => (&*c.bytes, &*c.ends),
+                None => self.tail.take()?,
+            };
+            self.bytes = bytes;
+            self.ends = ends.iter();
+            self.start = 0;
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.remaining, Some(self.remaining))
+    }
+}
+
+impl ExactSizeIterator for StrIter<'_> {}
+
+impl std::iter::FusedIterator for StrIter<'_> {}
 
 impl HeapSize for StrChunk {
     fn heap_size_with(&self, cx: &mut HeapContext) -> usize {

@@ -358,3 +358,20 @@ fn value_conversions_and_display() {
     assert_eq!(ValueRef::Str("a\\b").to_string(), r"'a\\b'");
     assert_eq!(ValueRef::Null.type_name(), "NoneType");
 }
+
+#[test]
+fn long_names_with_a_shared_prefix_are_told_apart() {
+    let s = Shape::new([
+        ("abcdefgh1", FieldType::INT),
+        ("abcdefgh2", FieldType::INT),
+        ("abcdefg", FieldType::INT),
+        ("", FieldType::INT),
+    ])
+    .unwrap();
+    assert_eq!(s.index_of("abcdefgh2"), Some(1));
+    assert_eq!(s.index_of("abcdefgh1"), Some(0));
+    assert_eq!(s.index_of("abcdefgh3"), None);
+    assert_eq!(s.index_of("abcdefg"), Some(2));
+    assert_eq!(s.index_of(""), Some(3));
+    assert_eq!(s.index_of("abcdef"), None);
+}
