@@ -22,7 +22,10 @@ use leanmem::measure::TrackingAllocator;
 static ALLOC: TrackingAllocator = TrackingAllocator::system();
 
 mod measure_rows;
+#[path = "../../benches/data/records.rs"]
+mod records;
 mod report;
+mod slots_rows;
 
 use report::{Options, Report};
 
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
     let started = Instant::now();
     let mut report = Report::new();
     measure_rows::add(&mut report, &options);
+    slots_rows::add(&mut report, &options);
     if let Err(e) = report.verify() {
         eprintln!("memory_report: {e}");
         return ExitCode::FAILURE;
