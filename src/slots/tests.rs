@@ -301,7 +301,7 @@ fn rows_round_trip_through_records() {
     );
     let back: Vec<Record> = t.iter().map(|r| r.to_record().unwrap()).collect();
     assert_eq!(back, records);
-    assert_eq!(t.iter().rev().next().unwrap().index(), 49);
+    assert_eq!(t.iter().next_back().unwrap().index(), 49);
 }
 
 #[test]
