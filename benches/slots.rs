@@ -306,18 +306,18 @@ fn scan_table(t: &Table) -> u64 {
         .expect("str column");
     names
         .iter()
-        .zip(ids.raw_chunks().flatten())
+        .zip(ids.iter())
         .filter(|(n, _)| n.ends_with('7'))
-        .map(|(_, id)| *id as u64)
+        .map(|(_, id)| id as u64)
         .sum()
 }
 
 fn scan_macro(t: &MUserTable) -> u64 {
     t.name()
         .iter()
-        .zip(t.id().raw_chunks().flatten())
+        .zip(t.id().iter())
         .filter(|(n, _)| n.ends_with('7'))
-        .map(|(_, id)| *id as u64)
+        .map(|(_, id)| id)
         .sum()
 }
 

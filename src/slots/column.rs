@@ -215,8 +215,15 @@ impl<T: IntSlot> IntColumn<T> {
     }
 
     /// The values in row order.
-    pub fn iter(&self) -> impl Iterator<Item = T> + '_ {
-        self.data.slices().flatten().filter_map(|&x| T::from_i64(x))
+    #[must_use]
+    pub fn iter(&self) -> IntIter<'_, T> {
+        IntIter {
+            chunks: self.data.sealed.iter(),
+            tail: Some(&self.data.tail),
+            current: [].iter(),
+            remaining: self.len(),
+            _t: PhantomData,
+        }
     }
 
     pub(crate) fn get_i64(&self, i: usize) -> Option<i64> {
@@ -265,6 +272,43 @@ impl<T> HeapSize for IntColumn<T> {
         self.data.heap_size_with(cx)
     }
 }
+
+/// The values of an [`IntColumn`] in row order; see [`IntColumn::iter`].
+#[derive(Debug, Clone)]
+pub struct IntIter<'a, T> {
+    chunks: std::slice::Iter<'a, Box<[i64]>>,
+    tail: Option<&'a Vec<i64>>,
+    current: std::slice::Iter<'a, i64>,
+    remaining: usize,
+    _t: PhantomData<T>,
+}
+
+impl<T: IntSlot> Iterator for IntIter<'_, T> {
+    type Item = T;
+
+    #[inline]
+    fn next(&mut self) -> Option<T> {
+        loop {
+            if let Some(&x) = self.current.next() {
+                self.remaining -= 1;
+                // Values were stored from `T`, so they convert back.
+                return T::from_i64(x);
+            }
+            self.current = match self.chunks.next() {
+                Some(c) => c.iter(),
+                None => self.tail.take()?.iter(),
+            };
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.remaining, Some(self.remaining))
+    }
+}
+
+impl<T: IntSlot> ExactSizeIterator for IntIter<'_, T> {}
+
+impl<T: IntSlot> std::iter::FusedIterator for IntIter<'_, T> {}
 
 /// A column of `f64`, 8 bytes per row, in chunks.
 ///
