@@ -35,9 +35,11 @@
 //! ```
 #![doc(test(attr(deny(warnings))))]
 
+pub mod deque;
 pub mod error;
 pub mod measure;
 
+pub use crate::deque::{Deque, InlineDeque};
 pub use crate::error::MeasureError;
 pub use crate::measure::{HeapSize, TrackingAllocator};
 
