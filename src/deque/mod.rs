@@ -1515,7 +1515,7 @@ impl<'a, T: Copy + 'a, S: Storage<T>> Extend<&'a T> for Deque<T, S> {
     /// ```
     /// use leanmem::deque::Deque;
     ///
-    /// let mut d = Deque::new();
+    /// let mut d: Deque<i32> = Deque::new();
     /// d.extend(&[1, 2]);
     /// assert_eq!(d, [1, 2]);
     /// ```

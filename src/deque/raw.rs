@@ -175,7 +175,7 @@ impl<T> Heap<T> {
     fn update_threshold(&mut self) {
         let cap = self.buf.len();
         self.shrink_below =
-            if self.floor == BOUNDED || mem::size_of::<T>() == 0 || cap / 2 < self.floor {
+            if self.floor == BOUNDED || mem::size_of::<T>() == 0 || cap <= self.floor {
                 0
             } else {
                 cap / 4
@@ -219,14 +219,18 @@ impl<T> Sealed<T> for Heap<T> {
         if self.shrink_below == 0 || len >= self.shrink_below {
             return None;
         }
-        // Halve while the deque would still be under a quarter full, so the
-        // result is at most half full: the next shrink needs as many pops
-        // again as the halving saved (amortized O(1) per operation).
+        // Halve (not below the floor) while the deque would still be under a
+        // quarter full, so the result is at most half full: the next shrink
+        // needs as many removals again as the halving saved (amortized O(1)
+        // per operation).
         let mut cap = self.buf.len();
-        while len < cap / 4 && cap / 2 >= self.floor {
-            cap /= 2;
+        loop {
+            let next = (cap / 2).max(self.floor);
+            if len >= cap / 4 || next >= cap {
+                return Some(cap);
+            }
+            cap = next;
         }
-        Some(cap)
     }
 
     fn grow_target(&self, needed: usize) -> usize {
