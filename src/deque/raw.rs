@@ -67,12 +67,16 @@ mod sealed {
         fn shrink_target(&self, len: usize) -> Option<usize>;
         /// The capacity to grow to so that `needed` elements fit.
         fn grow_target(&self, needed: usize) -> usize;
-        /// Resizes to exactly `new_cap` slots, keeping the bytes of the
-        /// first `min(old, new)` slots. Panics or aborts as `Vec` does when
-        /// memory cannot be had.
-        fn resize(&mut self, new_cap: usize);
-        /// As `resize` for growth, reporting failure instead.
+        /// Grows to exactly `new_cap` slots, keeping the bytes of the old
+        /// ones (a `realloc`). Panics or aborts as `Vec` does when memory
+        /// cannot be had.
+        fn grow(&mut self, new_cap: usize);
+        /// As `grow`, reporting failure instead.
         fn try_grow(&mut self, new_cap: usize) -> Result<(), TryReserveError>;
+        /// Moves the live elements, described by `(head, front, back)` (see
+        /// `Deque::runs`), into a fresh allocation of `new_cap >= front +
+        /// back` slots, starting at slot 0, and frees the old one.
+        fn shrink_into(&mut self, new_cap: usize, runs: (usize, usize, usize));
         /// Bytes of the slots' heap allocation.
         fn heap_bytes(&self) -> usize;
     }
@@ -130,9 +134,7 @@ impl<T> Heap<T> {
             floor: capacity.max(Self::MIN_CAP),
             shrink_below: 0,
         };
-        if capacity > 0 {
-            heap.resize(capacity);
-        }
+        heap.grow(capacity);
         heap
     }
 
@@ -153,7 +155,7 @@ impl<T> Heap<T> {
             floor: BOUNDED,
             shrink_below: 0,
         };
-        heap.resize(maxlen);
+        heap.grow(maxlen);
         heap
     }
 
@@ -239,17 +241,38 @@ impl<T> Sealed<T> for Heap<T> {
             .max(Self::MIN_CAP)
     }
 
-    fn resize(&mut self, new_cap: usize) {
-        let old = self.buf.len();
-        if new_cap > old {
-            self.buf.reserve_exact(new_cap - old);
-            // SAFETY: `reserve_exact` made the capacity at least `new_cap`,
-            // and `MaybeUninit` slots need no initialization.
-            unsafe { self.buf.set_len(new_cap) };
-        } else if new_cap < old {
-            self.buf.truncate(new_cap);
-            self.buf.shrink_to_fit();
+    #[inline]
+    fn grow(&mut self, new_cap: usize) {
+        if new_cap > self.buf.len() {
+            // The vector moves out and back by value, so that the deque's
+            // own fields never have their address taken on a push: the
+            // compiler can then keep them in registers across a loop.
+            self.buf = grow_slots(mem::take(&mut self.buf), new_cap);
+            self.update_threshold();
         }
+    }
+
+    fn shrink_into(&mut self, new_cap: usize, (head, front, back): (usize, usize, usize)) {
+        // A fresh block and a `free` of the old one, rather than a `realloc`
+        // in place: the allocator then sees the big block freed, which is
+        // what lets it reuse that memory for the next burst.
+        let mut fresh: Vec<MaybeUninit<T>> = Vec::with_capacity(new_cap);
+        let src = self.buf.as_ptr();
+        let dst = fresh.as_mut_ptr();
+        debug_assert!(front + back <= new_cap && head + front <= self.buf.len());
+        // SAFETY: the front run `head..head+front` is within the old slots,
+        // `0..front` within the fresh ones (`front + back <= new_cap`), and
+        // the two blocks are distinct.
+        unsafe { ptr::copy_nonoverlapping(src.wrapping_add(head), dst, front) };
+        // SAFETY: the back run `0..back` is within the old slots,
+        // `front..front+back` within the fresh ones.
+        unsafe { ptr::copy_nonoverlapping(src, dst.wrapping_add(front), back) };
+        // SAFETY: the capacity is at least `new_cap`, and `MaybeUninit`
+        // slots need no initialization.
+        unsafe { fresh.set_len(new_cap) };
+        // The old slots are freed without dropping anything (`MaybeUninit`);
+        // their elements now live in `fresh`.
+        self.buf = fresh;
         self.update_threshold();
     }
 
@@ -269,6 +292,18 @@ impl<T> Sealed<T> for Heap<T> {
     fn heap_bytes(&self) -> usize {
         self.buf.capacity() * mem::size_of::<T>()
     }
+}
+
+/// `slots` grown to exactly `new_cap > slots.len()` slots (a `realloc`:
+/// the old slots' bytes are kept).
+#[cold]
+#[inline(never)]
+fn grow_slots<T>(mut slots: Vec<MaybeUninit<T>>, new_cap: usize) -> Vec<MaybeUninit<T>> {
+    slots.reserve_exact(new_cap - slots.len());
+    // SAFETY: `reserve_exact` made the capacity at least `new_cap`, and
+    // `MaybeUninit` slots need no initialization.
+    unsafe { slots.set_len(new_cap) };
+    slots
 }
 
 /// Inline storage of a [`Deque`]: `N` slots inside the deque value, no heap.
@@ -330,8 +365,12 @@ impl<T, const N: usize> Sealed<T> for Inline<T, N> {
         N
     }
 
-    fn resize(&mut self, new_cap: usize) {
+    fn grow(&mut self, new_cap: usize) {
         // Bounded storage is never resized: callers check `maxlen` first.
+        debug_assert_eq!(new_cap, N, "an inline deque has a fixed capacity");
+    }
+
+    fn shrink_into(&mut self, new_cap: usize, _runs: (usize, usize, usize)) {
         debug_assert_eq!(new_cap, N, "an inline deque has a fixed capacity");
     }
 
@@ -724,14 +763,13 @@ impl<T, S: Storage<T>> Deque<T, S> {
     /// # Panics
     ///
     /// On capacity overflow, as `Vec` does.
-    #[cold]
-    #[inline(never)]
+    #[inline(always)]
     pub(super) fn grow_for(&mut self, additional: usize) {
         let needed = self.len.checked_add(additional).expect("capacity overflow");
         if needed > self.cap() {
             let new_cap = self.buf.grow_target(needed);
             let runs = self.runs();
-            self.buf.resize(new_cap);
+            self.buf.grow(new_cap);
             self.after_growth(runs);
         }
     }
@@ -754,7 +792,7 @@ impl<T, S: Storage<T>> Deque<T, S> {
     /// Grows to exactly `new_cap >= cap` slots (for a new maxlen).
     pub(super) fn grow_exact(&mut self, new_cap: usize) {
         let runs = self.runs();
-        self.buf.resize(new_cap);
+        self.buf.grow(new_cap);
         self.after_growth(runs);
     }
 
@@ -781,38 +819,21 @@ impl<T, S: Storage<T>> Deque<T, S> {
         }
     }
 
-    /// Shrinks to `new_cap` slots (`len <= new_cap <= cap`), moving the
-    /// elements that sit beyond it.
+    /// Shrinks to `new_cap` slots (`len <= new_cap <= cap`): the elements
+    /// move, in order, to the start of a fresh, smaller block.
     pub(super) fn shrink_to_cap(&mut self, new_cap: usize) {
         debug_assert!(self.len <= new_cap && new_cap <= self.cap());
         if new_cap >= self.cap() {
             return;
         }
-        let (head, front, back) = self.runs();
-        if back == 0 {
-            if head + front > new_cap {
-                // SAFETY: `head..head+front` and `0..front` are in bounds
-                // (`front <= new_cap`); the live range becomes `0..front`.
-                unsafe { self.copy_slots(head, 0, front) };
-                self.head = 0;
-            }
-        } else {
-            let new_head = new_cap - front;
-            // SAFETY: `head..cap` and `new_head..new_cap` are in bounds, and
-            // `back <= new_head` since `len <= new_cap`.
-            unsafe { self.copy_slots(head, new_head, front) };
-            self.head = new_head;
-        }
-        self.buf.resize(new_cap);
-        if self.cap() == 0 {
-            self.head = 0;
-        }
+        let runs = self.runs();
+        self.buf.shrink_into(new_cap, runs);
+        self.head = 0;
     }
 
     /// Gives memory back after the length dropped below the storage's
     /// threshold (unbounded heap deques only; others never shrink).
-    #[cold]
-    #[inline(never)]
+    #[inline(always)]
     pub(super) fn shrink_auto(&mut self) {
         if let Some(new_cap) = self.buf.shrink_target(self.len) {
             self.shrink_to_cap(new_cap);

@@ -64,7 +64,9 @@ fn heap_size_equals_the_allocator() {
         d.extend((0..9).map(|i| format!("item {i}")));
         d
     });
-    check("from Vec with slack", || Deque::from(Vec::<u8>::with_capacity(77)));
+    check("from Vec with slack", || {
+        Deque::from(Vec::<u8>::with_capacity(77))
+    });
     check("clone", || {
         let d: Deque<String> = (0..10).map(|i| i.to_string()).collect();
         d.clone()
@@ -253,7 +255,9 @@ impl PyDeque {
         let n = self.items.len() as isize;
         let clamp = |i: isize| if i < 0 { (i + n).max(0) } else { i.min(n) };
         let (start, stop) = (clamp(start), clamp(stop));
-        (start..stop).find(|&i| self.items[i as usize] == x).map(|i| i as usize)
+        (start..stop)
+            .find(|&i| self.items[i as usize] == x)
+            .map(|i| i as usize)
     }
 
     fn set_maxlen(&mut self, maxlen: Option<usize>) {
@@ -367,7 +371,11 @@ where
             prop_assert_eq!(d.remove(*i), want);
         }
         Op::RemoveFirst(x) => {
-            let want = m.items.iter().position(|y| y == x).map(|i| m.items.remove(i));
+            let want = m
+                .items
+                .iter()
+                .position(|y| y == x)
+                .map(|i| m.items.remove(i));
             prop_assert_eq!(d.remove_first(x), want);
         }
         Op::Rotate(n) => {
