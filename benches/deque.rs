@@ -266,18 +266,19 @@ fn bytes_of<T>(build: impl FnOnce() -> T) -> (T, usize) {
 }
 
 fn targets(_: &mut Criterion) {
-    let mut candidates: Vec<(&str, Box<dyn FnMut()>)> = WINDOW_RUNS
+    type Job = Box<dyn FnMut()>;
+    let mut jobs: Vec<Job> = WINDOW_RUNS
         .iter()
-        .map(|&(name, run)| {
-            let f: Box<dyn FnMut()> = Box::new(move || {
+        .map(|&(_, run)| {
+            Box::new(move || {
                 black_box(run(black_box(PUSHES)));
-            });
-            (name, f)
+            }) as Job
         })
         .collect();
-    let mut refs: Vec<(&str, &mut dyn FnMut())> = candidates
-        .iter_mut()
-        .map(|(name, f)| (*name, &mut **f as &mut dyn FnMut()))
+    let mut refs: Vec<(&str, &mut dyn FnMut())> = WINDOW_RUNS
+        .iter()
+        .zip(jobs.iter_mut())
+        .map(|(&(name, _), job)| (name, &mut **job as &mut dyn FnMut()))
         .collect();
     let r = common::print_ratios(
         "deque/bounded_window (last 1024 of 10M u64 pushes)",
