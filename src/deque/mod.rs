@@ -13,13 +13,13 @@
 //! | `d.insert(i, x)` | [`insert`](Deque::insert) | an error on a full bounded deque |
 //! | `d.index(x, start, stop)` | [`index_of`](Deque::index_of) | `None` instead of `ValueError` |
 //! | `d.remove(x)` | [`remove_first`](Deque::remove_first) | `None` instead of `ValueError` |
-//! | `d[i]`, `d[-i]` | [`get`](Deque::get), [`get_signed`](Deque::get_signed), [`Index`](std::ops::Index) | O(1) |
+//! | `d[i]`, `d[-i]` | [`get`](Deque::get), [`get_signed`](Deque::get_signed), [`Index`] | O(1) |
 //! | `d.reverse()`, `d.clear()`, `len(d)`, `x in d` | [`reverse`](Deque::reverse), [`clear`](Deque::clear), [`len`](Deque::len), [`contains`](Deque::contains) | |
 //! | `d.maxlen` | [`maxlen`](Deque::maxlen), [`set_maxlen`](Deque::set_maxlen) | Python cannot change a maxlen |
 //! | `repr(d)` | [`Debug`](std::fmt::Debug) | `deque([1, 2], maxlen=4)` |
 //! | `d == e`, `d < e` | [`PartialEq`], [`PartialOrd`] | equality ignores maxlen, order is element-wise |
 //!
-//! It also has the API of std's [`VecDeque`](std::collections::VecDeque)
+//! It also has the API of std's [`VecDeque`]
 //! (`front`, `back`, `truncate`, `drain`, `as_slices`, `make_contiguous`,
 //! `retain`, ...) plus `truncate_front`.
 //!
