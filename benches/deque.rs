@@ -21,6 +21,7 @@ mod common;
 
 use std::collections::VecDeque;
 use std::hint::black_box;
+use std::time::Duration;
 
 use arraydeque::{ArrayDeque, Wrapping};
 use circular_buffer::{FixedCircularBuffer, HeapCircularBuffer};
@@ -202,6 +203,8 @@ fn steady_vecdeque(rounds: u64) -> u64 {
 
 fn bounded_window(c: &mut Criterion) {
     let mut group = c.benchmark_group("deque/bounded_window");
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(2));
     group.throughput(Throughput::Elements(PUSHES));
     group.sample_size(10);
     for (name, run) in WINDOW_RUNS {
@@ -212,6 +215,8 @@ fn bounded_window(c: &mut Criterion) {
 
 fn fifo_fill_drain(c: &mut Criterion) {
     let mut group = c.benchmark_group("deque/fifo_fill_drain");
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(2));
     group.throughput(Throughput::Elements(FIFO));
     group.sample_size(20);
     group.bench_function("VecDeque", |b| {
@@ -225,6 +230,8 @@ fn fifo_fill_drain(c: &mut Criterion) {
 
 fn steady_push_pop(c: &mut Criterion) {
     let mut group = c.benchmark_group("deque/steady_push_pop");
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(2));
     group.throughput(Throughput::Elements(STEADY_ROUNDS));
     group.sample_size(20);
     group.bench_function("VecDeque", |b| {
@@ -238,6 +245,8 @@ fn steady_push_pop(c: &mut Criterion) {
 
 fn naive_fifo(c: &mut Criterion) {
     let mut group = c.benchmark_group("deque/naive_fifo");
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(2));
     group.sample_size(10);
     for n in [1_000u64, 10_000, 100_000] {
         group.throughput(Throughput::Elements(n));
