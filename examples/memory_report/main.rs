@@ -21,6 +21,7 @@ use leanmem::measure::TrackingAllocator;
 #[global_allocator]
 static ALLOC: TrackingAllocator = TrackingAllocator::system();
 
+mod deque_rows;
 mod measure_rows;
 #[path = "../../benches/data/records.rs"]
 mod records;
@@ -41,6 +42,7 @@ fn main() -> ExitCode {
     let mut report = Report::new();
     measure_rows::add(&mut report, &options);
     slots_rows::add(&mut report, &options);
+    deque_rows::add(&mut report, &options);
     if let Err(e) = report.verify() {
         eprintln!("memory_report: {e}");
         return ExitCode::FAILURE;

@@ -9,6 +9,7 @@ use leanmem::measure::{self, Measurement, TrackingAllocator};
 #[global_allocator]
 static ALLOC: TrackingAllocator = TrackingAllocator::system();
 
+mod deque;
 mod heap_size;
 mod measure_api;
 mod slots;
