@@ -39,7 +39,11 @@ impl ValueError {
 /// its field type, its column, and conversions to and from [`ValueRef`].
 ///
 /// Implemented for `i8`–`i64`, `u8`–`u64`, `usize`, `f64`, `bool`,
-/// `String`, and `Option` of any of them.
+/// `String`, and `Option` of any of them. Integers travel as `i64`
+/// ([`ValueRef::Int`]): setting a negative value on an unsigned field is
+/// [`ValueError::Range`], and a `u64` above `i64::MAX` reads back through
+/// [`ValueRef`] wrapped to a negative number (the columns store and return
+/// it exactly).
 pub trait SlotValue: Sized {
     /// The field type in the struct's [`Shape`](super::Shape).
     const TYPE: FieldType;
@@ -87,7 +91,7 @@ macro_rules! int_value {
             #[inline]
             fn from_value_ref(value: ValueRef<'_>) -> Result<Self, ValueError> {
                 let x = value.as_int().ok_or(ValueError::Type)?;
-                <$t as IntSlot>::from_i64(x).ok_or(ValueError::Range(x))
+                <$t>::try_from(x).map_err(|_| ValueError::Range(x))
             }
         }
 
