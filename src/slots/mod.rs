@@ -37,7 +37,9 @@ mod shape;
 mod table;
 mod value;
 
-pub use self::column::{BoolColumn, CHUNK, FloatColumn, IntColumn, IntIter, IntSlot, Nullable, StrColumn};
+pub use self::column::{
+    BoolColumn, CHUNK, FloatColumn, IntColumn, IntIter, IntSlot, Nullable, StrColumn,
+};
 pub use self::macros::{SlotColumn, SlotValue, ValueError};
 pub use self::record::Record;
 pub use self::shape::{Field, MAX_FIELDS, Shape};

@@ -57,6 +57,12 @@ fn slot_count(shape: &Shape) -> usize {
     }
 }
 
+#[cold]
+#[inline(never)]
+fn unknown_field(name: &str) -> SlotsError {
+    SlotsError::UnknownField(name.to_string())
+}
+
 pub(crate) fn type_error(shape: &Shape, i: usize, value: ValueRef<'_>) -> SlotsError {
     let field = &shape.fields()[i];
     SlotsError::TypeMismatch {
@@ -179,10 +185,25 @@ impl Record {
         self.shape.is_empty()
     }
 
-    fn is_null(&self, i: usize) -> bool {
-        self.shape.any_nullable() && {
+    /// Decodes slot `i` of a field of type `ty`.
+    #[inline]
+    fn decode(&self, i: usize, ty: FieldType) -> ValueRef<'_> {
+        if ty.nullable {
             let n = self.shape.len();
-            self.slots[n + i / 64] & (1 << (i % 64)) != 0
+            if self.slots[n + i / 64] & (1 << (i % 64)) != 0 {
+                return ValueRef::Null;
+            }
+        }
+        let slot = self.slots[i];
+        match ty.kind {
+            Kind::Int => ValueRef::Int(slot as i64),
+            Kind::Float => ValueRef::Float(f64::from_bits(slot)),
+            Kind::Bool => ValueRef::Bool(slot != 0),
+            Kind::Str => {
+                let start = (slot & 0xffff_ffff) as usize;
+                let end = (slot >> 32) as usize;
+                ValueRef::Str(self.text.get(start..end).unwrap_or_default())
+            }
         }
     }
 
@@ -202,21 +223,8 @@ impl Record {
     #[inline]
     #[must_use]
     pub fn get_index(&self, i: usize) -> Option<ValueRef<'_>> {
-        let field = self.shape.fields().get(i)?;
-        if self.is_null(i) {
-            return Some(ValueRef::Null);
-        }
-        let slot = self.slots[i];
-        Some(match field.ty().kind {
-            Kind::Int => ValueRef::Int(slot as i64),
-            Kind::Float => ValueRef::Float(f64::from_bits(slot)),
-            Kind::Bool => ValueRef::Bool(slot != 0),
-            Kind::Str => {
-                let start = (slot & 0xffff_ffff) as usize;
-                let end = (slot >> 32) as usize;
-                ValueRef::Str(self.text.get(start..end).unwrap_or_default())
-            }
-        })
+        let ty = self.shape.fields().get(i)?.ty();
+        Some(self.decode(i, ty))
     }
 
     /// The value of the field called `name`.
@@ -229,10 +237,10 @@ impl Record {
     /// [`SlotsError::UnknownField`] — `__slots__`'s `AttributeError`.
     #[inline]
     pub fn get(&self, name: &str) -> Result<ValueRef<'_>, SlotsError> {
-        self.shape
-            .index_of(name)
-            .and_then(|i| self.get_index(i))
-            .ok_or_else(|| SlotsError::UnknownField(name.to_string()))
+        match self.shape.lookup(name) {
+            Some((i, ty)) => Ok(self.decode(i, ty)),
+            None => Err(unknown_field(name)),
+        }
     }
 
     /// Sets the field called `name`.

@@ -209,7 +209,24 @@ impl Shape {
     pub fn index_of(&self, name: &str) -> Option<usize> {
         match &self.0.index {
             Some(map) => map.get(name).map(|&i| usize::from(i)),
-            None => self.0.fields.iter().position(|f| &*f.name == name),
+            None => self.lookup(name).map(|(i, _)| i),
+        }
+    }
+
+    /// Position and type of the field called `name`, in one pass.
+    #[inline]
+    pub(crate) fn lookup(&self, name: &str) -> Option<(usize, FieldType)> {
+        match &self.0.index {
+            Some(map) => map
+                .get(name)
+                .map(|&i| (usize::from(i), self.0.fields[usize::from(i)].ty)),
+            None => self
+                .0
+                .fields
+                .iter()
+                .enumerate()
+                .find(|(_, f)| &*f.name == name)
+                .map(|(i, f)| (i, f.ty)),
         }
     }
 
