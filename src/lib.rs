@@ -37,8 +37,9 @@
 
 pub mod error;
 pub mod measure;
+pub mod weak;
 
-pub use crate::error::MeasureError;
+pub use crate::error::{MeasureError, OccupiedError};
 pub use crate::measure::{HeapSize, TrackingAllocator};
 
 /// The README's examples, compiled and run as doctests.
