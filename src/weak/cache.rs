@@ -29,7 +29,7 @@ impl<K, V> WeakEntry for CacheEntry<K, V> {
 
 /// A node of the strong core: a doubly linked list in a vector, most
 /// recently used at `head`.
-struct CoreNode<V> {
+pub(crate) struct CoreNode<V> {
     /// `None` for a free node (on the free list through `next`).
     value: Option<Arc<V>>,
     /// Hash of the entry's key, to find the entry when the node is evicted.
@@ -136,7 +136,7 @@ impl CacheStats {
 pub struct WeakCache<K, V, S = RandomState> {
     table: RawWeakTable<CacheEntry<K, V>>,
     hash_builder: S,
-    core: Vec<CoreNode<V>>,
+    pub(crate) core: Vec<CoreNode<V>>,
     core_capacity: u32,
     /// Values currently held by the core.
     core_len: u32,
