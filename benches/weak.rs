@@ -236,14 +236,20 @@ fn heap_after<W: Workload>(calls: usize) -> (usize, usize) {
         }
         (map, owners)
     });
-    let bytes = m.expect("tracking allocator").net_bytes.max(0).unsigned_abs();
+    let bytes = m
+        .expect("tracking allocator")
+        .net_bytes
+        .max(0)
+        .unsigned_abs();
     let live = owners.len();
     drop((map, owners));
     (bytes, live)
 }
 
 fn print_heap_after_drop() {
-    println!("\nweak/heap_after_drop: {KEYS} keys → Arc<[u8; 1024]>, 90% of owners dropped, then N further mutating calls (remove of an absent key); map + surviving owners, tracking allocator");
+    println!(
+        "\nweak/heap_after_drop: {KEYS} keys → Arc<[u8; 1024]>, 90% of owners dropped, then N further mutating calls (remove of an absent key); map + surviving owners, tracking allocator"
+    );
     let strong = heap_after::<Strong>(1).0;
     let buckets = {
         let (m, _o) = Leanmem::build_and_drop();
@@ -251,11 +257,23 @@ fn print_heap_after_drop() {
     };
     let mut rows: Vec<(String, usize)> = vec![(format!("{} after 1 call", Strong::NAME), strong)];
     for calls in [1usize, 1000, buckets / 16, buckets / 8 + 1] {
-        rows.push((format!("{} after {calls} calls", WeakTable::NAME), heap_after::<WeakTable>(calls).0));
-        rows.push((format!("{} after {calls} calls", Leanmem::NAME), heap_after::<Leanmem>(calls).0));
+        rows.push((
+            format!("{} after {calls} calls", WeakTable::NAME),
+            heap_after::<WeakTable>(calls).0,
+        ));
+        rows.push((
+            format!("{} after {calls} calls", Leanmem::NAME),
+            heap_after::<Leanmem>(calls).0,
+        ));
     }
-    rows.push((format!("{} after 1 call", Notifying::NAME), heap_after::<Notifying>(1).0));
-    println!("  (buckets of the WeakValueMap table: {buckets}; a full sweep pass = buckets/8 = {} calls)", buckets / 8);
+    rows.push((
+        format!("{} after 1 call", Notifying::NAME),
+        heap_after::<Notifying>(1).0,
+    ));
+    println!(
+        "  (buckets of the WeakValueMap table: {buckets}; a full sweep pass = buckets/8 = {} calls)",
+        buckets / 8
+    );
     for (name, bytes) in &rows {
         println!(
             "  {name:<58} {:>8.2} MiB  {:>6.1}% of strong",
@@ -295,24 +313,33 @@ fn print_overhead() {
         (map, owners)
     });
     let lm_b = m.unwrap().net_bytes as usize - lm.1.capacity() * 8;
-    assert_eq!(lm.heap_size() as isize + 0, (lm_b + lm.1.capacity() * 8) as isize);
+    assert_eq!(
+        lm.heap_size() as isize + 0,
+        (lm_b + lm.1.capacity() * 8) as isize
+    );
     drop(lm);
     let (nm, m) = measure::measure(|| {
         let mut map = Notifying::new();
-        let handles: Vec<Handle<Value>> =
-            (0..KEYS).map(|k| map.get_or_insert_with(k, || value(k))).collect();
+        let handles: Vec<Handle<Value>> = (0..KEYS)
+            .map(|k| map.get_or_insert_with(k, || value(k)))
+            .collect();
         (map, handles)
     });
     let nm_b = m.unwrap().net_bytes as usize - nm.1.capacity() * 16;
     drop(nm);
-    println!("\nweak/overhead: bytes per entry beyond key (8 B) and value (1024 B), {n} live entries, owners' vectors excluded (target ≤ 40 B)");
+    println!(
+        "\nweak/overhead: bytes per entry beyond key (8 B) and value (1024 B), {n} live entries, owners' vectors excluded (target ≤ 40 B)"
+    );
     for (name, b) in [
         (Strong::NAME, strong_b),
         (WeakTable::NAME, wt_b),
         (Leanmem::NAME, lm_b),
         (Notifying::NAME, nm_b),
     ] {
-        println!("  {name:<40} {:>8.2} B/entry", (b - payload) as f64 / n as f64);
+        println!(
+            "  {name:<40} {:>8.2} B/entry",
+            (b - payload) as f64 / n as f64
+        );
     }
     common::print_sizes(
         "weak/size (all alive, map + values)",
@@ -367,7 +394,9 @@ fn insert_latencies<W: Workload>() -> ([Duration; 3], [Duration; 3]) {
 
 fn print_worst_insert() {
     let runs = if quick() { 1 } else { 5 };
-    println!("\nweak/worst_insert_after_drop: each of {INSERTS} inserts timed right after the drop; per structure, the median over {runs} interleaved runs of each run's max / p99.9 / median, on the wall clock and on the thread's CPU clock (target: max ≤ 1 ms)");
+    println!(
+        "\nweak/worst_insert_after_drop: each of {INSERTS} inserts timed right after the drop; per structure, the median over {runs} interleaved runs of each run's max / p99.9 / median, on the wall clock and on the thread's CPU clock (target: max ≤ 1 ms)"
+    );
     let mut results: Vec<(&str, Vec<([Duration; 3], [Duration; 3])>)> = vec![
         (Strong::NAME, vec![]),
         (WeakTable::NAME, vec![]),
@@ -447,28 +476,34 @@ fn print_lookup_ratios() {
             ("NotifyingMap", &mut || run(&|k| nm.lookup(k), &dead)),
         ],
     );
-    println!("\nweak/get_dead: {} keys whose values died (the strong map still holds them); median of {rounds} interleaved rounds (target ≤ 20 ns)", dead.len());
+    println!(
+        "\nweak/get_dead: {} keys whose values died (the strong map still holds them); median of {rounds} interleaved rounds (target ≤ 20 ns)",
+        dead.len()
+    );
     for (name, m) in [
         (Strong::NAME, medians[0]),
         (WeakTable::NAME, medians[1]),
         ("leanmem WeakValueMap (after purge)", medians[2]),
         (Notifying::NAME, medians[3]),
     ] {
-        println!("  {name:<40} {:>8.2} ns/lookup", m.as_secs_f64() * 1e9 / dead.len() as f64);
+        println!(
+            "  {name:<40} {:>8.2} ns/lookup",
+            m.as_secs_f64() * 1e9 / dead.len() as f64
+        );
     }
     // The same lookups with a fast multiplicative hasher instead of std's
     // SipHash, to separate hashing from the table's own cost.
-    let fast_strong: HashMap<u64, Arc<Value>, FastHash> = strong
-        .iter()
-        .map(|(k, v)| (*k, Arc::clone(v)))
-        .collect();
-    let mut fast_nm: NotifyingMap<u64, Value, FastHash> = NotifyingMap::with_hasher(FastHash::default());
+    let fast_strong: HashMap<u64, Arc<Value>, FastHash> =
+        strong.iter().map(|(k, v)| (*k, Arc::clone(v))).collect();
+    let mut fast_nm: NotifyingMap<u64, Value, FastHash> =
+        NotifyingMap::with_hasher(FastHash::default());
     let fast_handles: Vec<Handle<Value>> = (0..KEYS)
         .map(|k| fast_nm.get_or_insert_with(k, || value(k)))
         .collect();
     let fast_handles = survivors(fast_handles);
     fast_nm.purge();
-    let mut fast_lm: WeakValueMap<u64, Arc<Value>, FastHash> = WeakValueMap::with_hasher(FastHash::default());
+    let mut fast_lm: WeakValueMap<u64, Arc<Value>, FastHash> =
+        WeakValueMap::with_hasher(FastHash::default());
     for (k, v) in strong.iter() {
         fast_lm.insert(*k, v);
     }
@@ -503,8 +538,12 @@ fn print_lookup_ratios() {
     let medians = common::interleaved_medians(
         rounds,
         &mut [
-            ("WeakValueMap unswept", &mut || run(&|k| lm_unswept.lookup(k), &dead)),
-            ("NotifyingMap undrained", &mut || run(&|k| nm_undrained.lookup(k), &dead)),
+            ("WeakValueMap unswept", &mut || {
+                run(&|k| lm_unswept.lookup(k), &dead)
+            }),
+            ("NotifyingMap undrained", &mut || {
+                run(&|k| nm_undrained.lookup(k), &dead)
+            }),
         ],
     );
     println!(
@@ -560,7 +599,11 @@ fn get_dead(c: &mut Criterion) {
     group.measurement_time(Duration::from_secs(2));
     group.warm_up_time(Duration::from_millis(500));
     group.bench_function("strong_hashmap", |b| {
-        b.iter(|| dead.iter().filter_map(|&k| strong.lookup(black_box(k))).count())
+        b.iter(|| {
+            dead.iter()
+                .filter_map(|&k| strong.lookup(black_box(k)))
+                .count()
+        })
     });
     group.bench_function("weak_table", |b| {
         b.iter(|| dead.iter().filter_map(|&k| wt.lookup(black_box(k))).count())

@@ -415,15 +415,19 @@ where
             return;
         }
         let hash = self.core[i as usize].hash;
-        let value = self.release(i);
+        let Some(value) = self.release(i) else {
+            return;
+        };
         self.stats.evictions += 1;
         if let Some(e) = self.table.find_mut(hash, |e| e.slot == i) {
             e.slot = NIL;
         }
+        let ptr = Arc::as_ptr(&value);
         drop(value);
+        // If the core held the last reference, the entry goes now.
         if self
             .table
-            .remove(hash, |e| e.slot == NIL && e.is_dead())
+            .remove(hash, |e| e.value.as_ptr() == ptr && e.is_dead())
             .is_some()
         {
             self.stats.expired += 1;

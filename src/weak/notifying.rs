@@ -481,8 +481,12 @@ where
             self.shared.pending.store(false, Release);
         }
         let mut removed = 0;
+        let hash_builder = &self.hash_builder;
         for &hash in &self.spare {
-            if self.table.remove(hash, WeakEntry::is_dead).is_some() {
+            // Another dead entry met on the probe path may have another
+            // hash: it has a notice of its own and must stay for it.
+            let this = |e: &NotifyEntry<K, V>| e.is_dead() && hash_builder.hash_one(&e.key) == hash;
+            if self.table.remove(hash, this).is_some() {
                 removed += 1;
             }
         }
