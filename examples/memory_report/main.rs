@@ -23,6 +23,7 @@ static ALLOC: TrackingAllocator = TrackingAllocator::system();
 
 mod measure_rows;
 mod report;
+mod weak_rows;
 
 use report::{Options, Report};
 
@@ -37,6 +38,7 @@ fn main() -> ExitCode {
     let started = Instant::now();
     let mut report = Report::new();
     measure_rows::add(&mut report, &options);
+    weak_rows::add(&mut report, &options);
     if let Err(e) = report.verify() {
         eprintln!("memory_report: {e}");
         return ExitCode::FAILURE;

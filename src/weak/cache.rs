@@ -121,7 +121,7 @@ impl CacheStats {
 /// # Memory layout
 ///
 /// A hashbrown table of `(K, Weak<V>, u32)` slots (a control byte per
-/// bucket, 7/16 to 7/8 full), plus the core: a vector of `core_capacity`
+/// bucket, at most 7/8 full), plus the core: a vector of `core_capacity`
 /// nodes of 24 bytes (the `Arc`, the key's hash, two `u32` links), grown as
 /// needed. Values live in `Arc` blocks (two counters and the value). Dead
 /// entries of the weak tier are reclaimed as in

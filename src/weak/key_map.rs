@@ -68,14 +68,15 @@ impl<P: StrongRef, V> WeakEntry for KeyEntry<P, V> {
 ///
 /// As for [`WeakValueMap`](super::WeakValueMap): a dead key's entry can no
 /// longer be looked up or iterated, and it is reclaimed — its value dropped —
-/// by the incremental sweep (8 buckets per mutating call), by a migration,
+/// by the incremental sweep (8 buckets per mutating call, every entry
+/// within `buckets/4` calls), by a resize,
 /// or at once by [`purge`](Self::purge). [`len`](Self::len) counts entries
 /// not yet reclaimed.
 ///
 /// # Memory layout
 ///
 /// One hashbrown table of `(Weak<K>, V)` slots plus a control byte per
-/// bucket, 7/16 to 7/8 full; a second table during an incremental resize.
+/// bucket, at most 7/8 full; a second table during an incremental resize.
 /// The blocks of dead keys stay allocated until their entries are
 /// reclaimed (the `Weak` trap described on
 /// [`WeakValueMap`](super::WeakValueMap)).

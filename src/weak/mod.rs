@@ -3,7 +3,7 @@
 //!
 //! | Python | leanmem | holds | dead entries go |
 //! |---|---|---|---|
-//! | `WeakValueDictionary` (values you already share) | [`WeakValueMap`] | `K → Weak<V>` of your `Arc<V>`/`Rc<V>` | by an incremental sweep: within `buckets()/8` mutating calls, never more than a bounded amount of work per call; [`len`](WeakValueMap::len) is an upper bound |
+//! | `WeakValueDictionary` (values you already share) | [`WeakValueMap`] | `K → Weak<V>` of your `Arc<V>`/`Rc<V>` | by an incremental sweep: within `buckets()/4` mutating calls, never more than a bounded amount of work per call; [`len`](WeakValueMap::len) is an upper bound |
 //! | `WeakValueDictionary` (values it creates) | [`NotifyingMap`] + [`Handle`] | `K → Weak`, values created by `get_or_insert_with` | at the next call: the last handle tells the map; `len` exact after every call |
 //! | `WeakKeyDictionary` | [`WeakKeyMap`] | `Weak<K> → V`, keys by identity | by the incremental sweep (the value is dropped then) |
 //! | `WeakSet` | [`WeakSet`] | `Weak<T>`, by identity | by the incremental sweep |

@@ -272,7 +272,7 @@ impl<V: HeapSize> HeapSize for Node<V> {
 /// # Memory layout
 ///
 /// One hashbrown table of `(K, Weak)` slots (8 bytes plus the key, and a
-/// control byte, per bucket, 7/16 to 7/8 full) plus, per value, a block of
+/// control byte, per bucket, at most 7/8 full) plus, per value, a block of
 /// two counters, the key's hash (8 bytes) and the value. The dead-key queue
 /// holds 8 bytes per notice not yet drained.
 ///

@@ -104,37 +104,37 @@ fn try_insert_loses_nothing() {
     assert_eq!(Arc::strong_count(&b), 1);
 }
 
-/// The sweep reclaims every dead entry within `buckets / 8` mutating calls,
-/// each call inspecting only 8 buckets.
+/// Every dead entry is reclaimed within `buckets / 4` mutating calls: one
+/// sweep pass of `buckets / 8`, plus a resize that may start meanwhile.
 #[test]
-fn sweep_reclaims_every_dead_entry_within_buckets_over_8_calls() {
-    let n = 5000u64;
-    let values: Vec<Arc<u64>> = (0..n).map(Arc::new).collect();
-    let mut map = WeakValueMap::new();
-    for v in &values {
-        map.insert(**v, v);
-    }
-    map.purge(); // no migration in flight
-    let finish = |map: &mut WeakValueMap<u64, Arc<u64>>| {
-        while map.table.migration_step().is_some() {
+fn every_dead_entry_is_reclaimed_within_buckets_over_4_calls() {
+    for (n, keep) in [(5000u64, 10u64), (5000, 2), (30_000, 10), (30_000, 1000)] {
+        let values: Vec<Arc<u64>> = (0..n).map(Arc::new).collect();
+        let mut map = WeakValueMap::new();
+        for v in &values {
+            map.insert(**v, v);
+        }
+        let live: Vec<Arc<u64>> = values
+            .iter()
+            .filter(|v| ***v % keep == 0)
+            .cloned()
+            .collect();
+        drop(values);
+        assert_eq!(map.len(), n as usize);
+        let bound = map.buckets() / 4;
+        for i in 0..bound {
             map.remove(&u64::MAX);
+            if i < bound / 8 {
+                assert!(
+                    map.len() > live.len(),
+                    "reclaimed faster than 8 buckets per call"
+                );
+            }
         }
-    };
-    finish(&mut map);
-    let live: Vec<Arc<u64>> = values.iter().filter(|v| ***v % 10 == 0).cloned().collect();
-    drop(values);
-    assert_eq!(map.len(), n as usize);
-    let calls = map.buckets() / SWEEP_STEP;
-    for i in 0..calls {
-        map.remove(&u64::MAX);
-        if i + 1 < calls / 2 {
-            assert!(map.len() > live.len(), "reclaimed too early to be bounded");
+        assert_eq!(map.len(), live.len(), "{n} values, 1 in {keep} kept");
+        for v in &live {
+            assert!(Arc::ptr_eq(&map.get(v).unwrap(), v));
         }
-    }
-    finish(&mut map);
-    assert_eq!(map.len(), live.len());
-    for v in &live {
-        assert!(Arc::ptr_eq(&map.get(v).unwrap(), v));
     }
 }
 

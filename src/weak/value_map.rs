@@ -74,9 +74,12 @@ impl<K, P: StrongRef> WeakEntry for ValueEntry<K, P> {
 /// miss, iteration skips it, and [`len`](Self::len) still counts it. Every
 /// call that takes `&mut self` first does a bounded amount of maintenance: it
 /// inspects the next 8 buckets of the table (a cursor that wraps around) and
-/// removes the dead entries it finds. So every dead entry is reclaimed
-/// within `buckets() / 8` mutating calls (about `len / 6` at typical load),
-/// and no call ever does more than a constant amount of this work.
+/// removes the dead entries it finds. A full pass takes `buckets() / 8`
+/// calls; a resize that starts meanwhile moves the table at the same pace
+/// or faster, dropping dead entries on the way. So every dead entry is
+/// reclaimed within `buckets() / 4` mutating calls (about `len / 3` at
+/// typical load), and no call ever does more than a constant amount of this
+/// work.
 /// [`purge`](Self::purge) reclaims every dead entry at once (O(capacity)).
 ///
 /// Growing is incremental too: a full table is not rehashed in one call;
@@ -98,8 +101,8 @@ impl<K, P: StrongRef> WeakEntry for ValueEntry<K, P> {
 /// # Memory layout
 ///
 /// One hashbrown table of `(K, Weak<V>)` slots, 8 bytes plus the key per
-/// bucket, plus one control byte per bucket; the table is between 7/16 and
-/// 7/8 full. During an incremental resize a second table (the one being
+/// bucket, plus one control byte per bucket; the table is at most 7/8 full
+/// (and is moved to a smaller one when sweeping leaves it 1/8 full). During an incremental resize a second table (the one being
 /// emptied) exists for a while. Values are not counted: they belong to their
 /// owners — except the blocks of dead values not yet reclaimed, which only
 /// the map keeps (see the `Weak` trap above).
@@ -257,7 +260,8 @@ impl<K, P: StrongRef, S> WeakValueMap<K, P, S> {
     }
 
     /// Buckets of the table: a full sweep pass takes `buckets() / 8`
-    /// mutating calls. Computes in **O(1)** time.
+    /// mutating calls, and every dead entry is reclaimed within
+    /// `buckets() / 4`. Computes in **O(1)** time.
     ///
     /// ```
     /// use std::sync::Arc;
