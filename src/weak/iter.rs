@@ -3,17 +3,12 @@
 //! advance (a value may die at any moment), so none is `ExactSizeIterator`.
 
 use std::fmt;
-use std::iter::{Chain, FusedIterator};
-
-use hashbrown::hash_table;
+use std::iter::FusedIterator;
 
 use super::key_map::KeyEntry;
 use super::ptr::StrongRef;
+use super::raw::{Both, BothMut, BothOwned};
 use super::value_map::ValueEntry;
-
-type Both<'a, E> = Chain<hash_table::Iter<'a, E>, hash_table::Iter<'a, E>>;
-type BothMut<'a, E> = Chain<hash_table::IterMut<'a, E>, hash_table::IterMut<'a, E>>;
-type BothOwned<E> = Chain<hash_table::IntoIter<E>, hash_table::IntoIter<E>>;
 
 /// The live entries of a [`WeakValueMap`](super::WeakValueMap), as
 /// `(&K, P)`; see [`WeakValueMap::iter`](super::WeakValueMap::iter).

@@ -9,7 +9,7 @@ use std::ops::Deref;
 use std::sync::atomic::{AtomicBool, Ordering::Acquire, Ordering::Release};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 
-use super::raw::{RawWeakTable, WeakEntry};
+use super::raw::{Both, RawWeakTable, WeakEntry};
 use crate::measure::{HeapContext, HeapSize};
 
 /// A value and the hash of its key, in the block its handles share.
@@ -383,9 +383,10 @@ impl<K, V, S> NotifyingMap<K, V, S> {
     /// let a = map.get_or_insert_with(1, || 'a');
     /// let b = map.get_or_insert_with(2, || 'b');
     /// drop(a);
-    /// map.get_or_insert_with(3, || 'c'); // a call drains the notice
-    /// assert_eq!(map.len(), 1); // `b`; the 'c' handle was dropped at once
-    /// # drop(b);
+    /// assert_eq!(map.len(), 2); // told, but not drained yet
+    /// let c = map.get_or_insert_with(3, || 'c'); // a `&mut` call drains first
+    /// assert_eq!(map.len(), 2); // `b` and `c`
+    /// # drop((b, c));
     /// ```
     pub fn len(&self) -> usize {
         self.table.len()
@@ -762,10 +763,7 @@ fn block_size<T>() -> usize {
 /// The live entries of a [`NotifyingMap`], as `(&K, Handle<V>)`; see
 /// [`NotifyingMap::iter`].
 pub struct NotifyingIter<'a, K, V> {
-    inner: std::iter::Chain<
-        hashbrown::hash_table::Iter<'a, NotifyEntry<K, V>>,
-        hashbrown::hash_table::Iter<'a, NotifyEntry<K, V>>,
-    >,
+    inner: Both<'a, NotifyEntry<K, V>>,
     map: Weak<Shared>,
 }
 

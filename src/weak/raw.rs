@@ -21,9 +21,18 @@
 //!   migration moves it into a smaller table, so the table's own memory comes
 //!   back too.
 
-use hashbrown::HashTable;
+use std::iter::Chain;
+
+use hashbrown::{HashTable, hash_table};
 
 use crate::measure::{HeapContext, HeapSize};
+
+/// Every entry of both tables, current first.
+pub(crate) type Both<'a, E> = Chain<hash_table::Iter<'a, E>, hash_table::Iter<'a, E>>;
+/// Every entry of both tables, mutably.
+pub(crate) type BothMut<'a, E> = Chain<hash_table::IterMut<'a, E>, hash_table::IterMut<'a, E>>;
+/// Every entry of both tables, by value.
+pub(crate) type BothOwned<E> = Chain<hash_table::IntoIter<E>, hash_table::IntoIter<E>>;
 
 /// Below this many entries a table grows the ordinary way (all at once):
 /// the work is bounded by this constant anyway.
@@ -372,12 +381,7 @@ impl<E> RawWeakTable<E> {
     }
 
     /// Every entry mutably, current table first.
-    pub(crate) fn iter_mut(
-        &mut self,
-    ) -> std::iter::Chain<
-        hashbrown::hash_table::IterMut<'_, E>,
-        hashbrown::hash_table::IterMut<'_, E>,
-    > {
+    pub(crate) fn iter_mut(&mut self) -> BothMut<'_, E> {
         self.cur.iter_mut().chain(self.old.iter_mut())
     }
 
