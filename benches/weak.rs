@@ -433,139 +433,212 @@ fn print_worst_insert() {
     }
 }
 
+/// Median of a list of numbers.
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// Looks every key up, summing the first bytes found.
+fn run(f: &dyn Fn(u64) -> Option<u8>, keys: &[u64]) {
+    let mut sum = 0u64;
+    for &k in keys {
+        sum += u64::from(f(black_box(k)).unwrap_or(1));
+    }
+    black_box(sum);
+}
+
+/// Lookup costs, repeated on fresh builds (memory layout differs between
+/// builds and dominates single runs): live keys as a ratio to the strong
+/// map, dead keys in ns, right after the next call and once settled
+/// (`buckets/4` further calls: sweep done, any resize finished).
 fn print_lookup_ratios() {
-    let (strong, _so) = Strong::build_and_drop();
-    let (wt, _wo) = WeakTable::build_and_drop();
-    let (mut lm, _lo) = Leanmem::build_and_drop();
-    let (mut nm, _no) = Notifying::build_and_drop();
-    lm.purge();
-    nm.purge();
+    let reps = if quick() { 1 } else { 5 };
+    let rounds = if quick() { 5 } else { 15 };
     let live = shuffled((0..KEYS).filter(|k| kept(*k)));
     let dead = shuffled((0..KEYS).filter(|k| !kept(*k)).take(LOOKUPS));
-    let rounds = if quick() { 11 } else { 51 };
-    let run = |f: &dyn Fn(u64) -> Option<u8>, keys: &[u64]| {
-        let mut sum = 0u64;
-        for &k in keys {
-            sum += u64::from(f(black_box(k)).unwrap_or(1));
+    let per = |d: Duration, n: usize| d.as_secs_f64() * 1e9 / n as f64;
+    let mut live_ratios: [Vec<f64>; 4] = Default::default();
+    let mut live_ns: [Vec<f64>; 5] = Default::default();
+    let mut dead_next: [Vec<f64>; 4] = Default::default();
+    let mut dead_settled: [Vec<f64>; 2] = Default::default();
+    for _ in 0..reps {
+        let (mut strong, _so) = Strong::build_and_drop();
+        let (mut wt, _wo) = WeakTable::build_and_drop();
+        let (mut lm, _lo) = Leanmem::build_and_drop();
+        let (mut nm, _no) = Notifying::build_and_drop();
+        strong.touch();
+        wt.touch();
+        lm.touch();
+        nm.touch();
+        // Dead keys right after the next call.
+        let m = common::interleaved_medians(
+            rounds,
+            &mut [
+                ("strong", &mut || run(&|k| strong.lookup(k), &dead)),
+                ("weak-table", &mut || run(&|k| wt.lookup(k), &dead)),
+                ("WeakValueMap", &mut || run(&|k| lm.lookup(k), &dead)),
+                ("NotifyingMap", &mut || run(&|k| nm.lookup(k), &dead)),
+            ],
+        );
+        for i in 0..4 {
+            dead_next[i].push(per(m[i], dead.len()));
         }
-        black_box(sum);
-    };
-    let ratios = common::print_ratios(
-        "weak/get_live (live keys, returning an owned handle)",
-        live.len(),
-        rounds,
-        &mut [
-            (Strong::NAME, &mut || run(&|k| strong.lookup(k), &live)),
-            ("HashMap<u64, Arc<V>> by reference", &mut || {
-                run(&|k| strong.get(&k).map(|v| v[0]), &live)
-            }),
-            (WeakTable::NAME, &mut || run(&|k| wt.lookup(k), &live)),
-            (Leanmem::NAME, &mut || run(&|k| lm.lookup(k), &live)),
-            (Notifying::NAME, &mut || run(&|k| nm.lookup(k), &live)),
-        ],
-    );
+        // Settle: the same further calls for every map.
+        let settle = lm.buckets() / 4;
+        for _ in 0..settle {
+            strong.touch();
+            wt.touch();
+            lm.touch();
+            nm.touch();
+        }
+        let m = common::interleaved_medians(
+            rounds,
+            &mut [
+                ("strong", &mut || run(&|k| strong.lookup(k), &live)),
+                ("by reference", &mut || {
+                    run(&|k| strong.get(&k).map(|v| v[0]), &live)
+                }),
+                ("weak-table", &mut || run(&|k| wt.lookup(k), &live)),
+                ("WeakValueMap", &mut || run(&|k| lm.lookup(k), &live)),
+                ("NotifyingMap", &mut || run(&|k| nm.lookup(k), &live)),
+            ],
+        );
+        for i in 0..5 {
+            live_ns[i].push(per(m[i], live.len()));
+        }
+        for i in 0..4 {
+            live_ratios[i].push(m[i + 1].as_secs_f64() / m[0].as_secs_f64());
+        }
+        let m = common::interleaved_medians(
+            rounds,
+            &mut [
+                ("WeakValueMap", &mut || run(&|k| lm.lookup(k), &dead)),
+                ("NotifyingMap", &mut || run(&|k| nm.lookup(k), &dead)),
+            ],
+        );
+        for i in 0..2 {
+            dead_settled[i].push(per(m[i], dead.len()));
+        }
+    }
     println!(
-        "  live lookup ratio to the strong map: WeakValueMap {:.3}×, NotifyingMap {:.3}× (target ≤ 1.3×)",
-        ratios[3], ratios[4]
+        "\nweak/get_live: {} live keys after the drop and buckets/4 further calls, each lookup returning an owned handle; median over {reps} fresh builds of the median of {rounds} interleaved rounds (target ≤ 1.3× the strong map)",
+        live.len()
     );
-    let medians = common::interleaved_medians(
-        rounds,
-        &mut [
-            ("strong", &mut || run(&|k| strong.lookup(k), &dead)),
-            ("weak-table", &mut || run(&|k| wt.lookup(k), &dead)),
-            ("WeakValueMap purged", &mut || run(&|k| lm.lookup(k), &dead)),
-            ("NotifyingMap", &mut || run(&|k| nm.lookup(k), &dead)),
-        ],
-    );
-    println!(
-        "\nweak/get_dead: {} keys whose values died (the strong map still holds them); median of {rounds} interleaved rounds (target ≤ 20 ns)",
-        dead.len()
-    );
-    for (name, m) in [
-        (Strong::NAME, medians[0]),
-        (WeakTable::NAME, medians[1]),
-        ("leanmem WeakValueMap (after purge)", medians[2]),
-        (Notifying::NAME, medians[3]),
-    ] {
+    let names = [
+        "HashMap<u64, Arc<V>> (strong), cloned",
+        "HashMap<u64, Arc<V>> by reference",
+        WeakTable::NAME,
+        Leanmem::NAME,
+        Notifying::NAME,
+    ];
+    for (i, name) in names.iter().enumerate() {
+        let ratio = if i == 0 {
+            1.0
+        } else {
+            median(live_ratios[i - 1].clone())
+        };
         println!(
-            "  {name:<40} {:>8.2} ns/lookup",
-            m.as_secs_f64() * 1e9 / dead.len() as f64
+            "  {name:<40} {:>8.1} ns/lookup   {ratio:>6.3}× strong",
+            median(live_ns[i].clone())
         );
     }
-    // The same lookups with a fast multiplicative hasher instead of std's
-    // SipHash, to separate hashing from the table's own cost.
-    let fast_strong: HashMap<u64, Arc<Value>, FastHash> =
-        strong.iter().map(|(k, v)| (*k, Arc::clone(v))).collect();
-    let mut fast_nm: NotifyingMap<u64, Value, FastHash> =
-        NotifyingMap::with_hasher(FastHash::default());
-    let fast_handles: Vec<Handle<Value>> = (0..KEYS)
-        .map(|k| fast_nm.get_or_insert_with(k, || value(k)))
-        .collect();
-    let fast_handles = survivors(fast_handles);
-    fast_nm.purge();
-    let mut fast_lm: WeakValueMap<u64, Arc<Value>, FastHash> =
-        WeakValueMap::with_hasher(FastHash::default());
-    for (k, v) in strong.iter() {
-        fast_lm.insert(*k, v);
+    println!(
+        "\nweak/get_dead: {} keys whose values died (the strong map still holds them); median over {reps} builds (target ≤ 20 ns)",
+        dead.len()
+    );
+    let names = [
+        Strong::NAME,
+        WeakTable::NAME,
+        Leanmem::NAME,
+        Notifying::NAME,
+    ];
+    for (i, name) in names.iter().enumerate() {
+        println!(
+            "  {name:<40} {:>8.1} ns/lookup right after the next call",
+            median(dead_next[i].clone())
+        );
     }
-    let strong_dead: Vec<u64> = dead.iter().map(|k| k + KEYS * 10).collect();
-    let medians = common::interleaved_medians(
+    for (i, name) in [Leanmem::NAME, Notifying::NAME].iter().enumerate() {
+        println!(
+            "  {name:<40} {:>8.1} ns/lookup settled (buckets/4 calls later)",
+            median(dead_settled[i].clone())
+        );
+    }
+    print_fast_hasher_lookups(&dead, rounds);
+}
+
+/// Dead-key lookups with a fast multiplicative hasher instead of SipHash,
+/// to separate hashing from the table's own cost.
+fn print_fast_hasher_lookups(dead: &[u64], rounds: usize) {
+    let mut nm: NotifyingMap<u64, Value, FastHash> = NotifyingMap::with_hasher(FastHash::default());
+    let handles = survivors(
+        (0..KEYS)
+            .map(|k| nm.get_or_insert_with(k, || value(k)))
+            .collect(),
+    );
+    let mut lm: WeakValueMap<u64, Arc<Value>, FastHash> =
+        WeakValueMap::with_hasher(FastHash::default());
+    let all: Vec<Arc<Value>> = (0..KEYS).map(|k| Arc::new(value(k))).collect();
+    for (k, v) in all.iter().enumerate() {
+        lm.insert(k as u64, v);
+    }
+    let owners = survivors(all);
+    let settle = lm.buckets() / 4;
+    for _ in 0..settle {
+        nm.remove(&u64::MAX);
+        lm.remove(&u64::MAX);
+    }
+    let m = common::interleaved_medians(
         rounds,
         &mut [
-            ("strong absent", &mut || {
-                run(&|k| fast_strong.get(&k).map(|v| v[0]), &strong_dead)
+            ("NotifyingMap", &mut || {
+                run(&|k| nm.get(&k).map(|v| v[0]), dead)
             }),
-            ("NotifyingMap dead", &mut || {
-                run(&|k| fast_nm.get(&k).map(|v| v[0]), &dead)
-            }),
-            ("WeakValueMap absent", &mut || {
-                run(&|k| fast_lm.get(&k).map(|v| v[0]), &strong_dead)
+            ("WeakValueMap", &mut || {
+                run(&|k| lm.get(&k).map(|v| v[0]), dead)
             }),
         ],
     );
     println!(
-        "  with a fast multiplicative hasher (FxHash-style) instead of SipHash:\n  {:<40} {:>8.2} ns/lookup\n  {:<40} {:>8.2} ns/lookup\n  {:<40} {:>8.2} ns/lookup",
-        "HashMap<u64, Arc<V>> absent key",
-        medians[0].as_secs_f64() * 1e9 / dead.len() as f64,
-        "leanmem NotifyingMap dead key",
-        medians[1].as_secs_f64() * 1e9 / dead.len() as f64,
-        "leanmem WeakValueMap absent key",
-        medians[2].as_secs_f64() * 1e9 / dead.len() as f64,
+        "  with a fast multiplicative hasher (FxHash-style) instead of std's SipHash, settled:"
     );
-    drop(fast_handles);
-    // Dead keys whose entries are still held (not yet swept).
-    let (lm_unswept, _o) = Leanmem::build_and_drop();
-    let (nm_undrained, _o2) = Notifying::build_and_drop();
-    let medians = common::interleaved_medians(
-        rounds,
-        &mut [
-            ("WeakValueMap unswept", &mut || {
-                run(&|k| lm_unswept.lookup(k), &dead)
-            }),
-            ("NotifyingMap undrained", &mut || {
-                run(&|k| nm_undrained.lookup(k), &dead)
-            }),
-        ],
-    );
-    println!(
-        "  {:<40} {:>8.2} ns/lookup\n  {:<40} {:>8.2} ns/lookup",
-        "leanmem WeakValueMap (entries not swept)",
-        medians[0].as_secs_f64() * 1e9 / dead.len() as f64,
-        "leanmem NotifyingMap (before its next call)",
-        medians[1].as_secs_f64() * 1e9 / dead.len() as f64
-    );
+    for (name, d) in [(Notifying::NAME, m[0]), (Leanmem::NAME, m[1])] {
+        println!(
+            "  {name:<40} {:>8.1} ns/lookup",
+            d.as_secs_f64() * 1e9 / dead.len() as f64
+        );
+    }
+    drop((handles, owners));
 }
 
 // ---------------------------------------------------------------------------
 // Criterion groups.
 
+type Owners = (
+    Vec<Arc<Value>>,
+    Vec<Arc<Value>>,
+    Vec<Arc<Value>>,
+    Vec<Handle<Value>>,
+);
+
+/// The four maps after the drop and `buckets/4` further calls each.
+fn settled() -> (Strong, WeakTable, Leanmem, Notifying, Owners) {
+    let (mut strong, so) = Strong::build_and_drop();
+    let (mut wt, wo) = WeakTable::build_and_drop();
+    let (mut lm, lo) = Leanmem::build_and_drop();
+    let (mut nm, no) = Notifying::build_and_drop();
+    for _ in 0..lm.buckets() / 4 {
+        strong.touch();
+        wt.touch();
+        lm.touch();
+        nm.touch();
+    }
+    (strong, wt, lm, nm, (so, wo, lo, no))
+}
+
 fn get_live(c: &mut Criterion) {
-    let (strong, _so) = Strong::build_and_drop();
-    let (wt, _wo) = WeakTable::build_and_drop();
-    let (mut lm, _lo) = Leanmem::build_and_drop();
-    let (mut nm, _no) = Notifying::build_and_drop();
-    lm.purge();
-    nm.purge();
+    let (strong, wt, lm, nm, _owners) = settled();
     let live = shuffled((0..KEYS).filter(|k| kept(*k)));
     let mut group = c.benchmark_group("weak/get_live");
     group.throughput(Throughput::Elements(live.len() as u64));
@@ -592,11 +665,7 @@ fn get_live(c: &mut Criterion) {
 }
 
 fn get_dead(c: &mut Criterion) {
-    let (strong, _so) = Strong::build_and_drop();
-    let (wt, _wo) = WeakTable::build_and_drop();
-    let (lm, _lo) = Leanmem::build_and_drop();
-    let (mut nm, _no) = Notifying::build_and_drop();
-    nm.purge();
+    let (strong, wt, lm, nm, _owners) = settled();
     let dead = shuffled((0..KEYS).filter(|k| !kept(*k)).take(LOOKUPS));
     let mut group = c.benchmark_group("weak/get_dead");
     group.throughput(Throughput::Elements(dead.len() as u64));
@@ -613,7 +682,7 @@ fn get_dead(c: &mut Criterion) {
     group.bench_function("weak_table", |b| {
         b.iter(|| dead.iter().filter_map(|&k| wt.lookup(black_box(k))).count())
     });
-    group.bench_function("WeakValueMap_unswept", |b| {
+    group.bench_function("WeakValueMap", |b| {
         b.iter(|| dead.iter().filter_map(|&k| lm.lookup(black_box(k))).count())
     });
     group.bench_function("NotifyingMap", |b| {

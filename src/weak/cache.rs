@@ -633,8 +633,16 @@ where
     /// assert_eq!(cache.stats().expired, 1);
     /// ```
     pub fn purge(&mut self) -> usize {
-        let stats = &mut self.stats;
-        self.table.purge(&mut |_| stats.expired += 1)
+        let Self {
+            table,
+            hash_builder,
+            stats,
+            ..
+        } = self;
+        table.purge(
+            &|e: &CacheEntry<K, V>| hash_builder.hash_one(&e.key),
+            &mut |_| stats.expired += 1,
+        )
     }
 }
 

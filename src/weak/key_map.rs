@@ -431,7 +431,8 @@ impl<P: StrongRef, V, S: BuildHasher> WeakKeyMap<P, V, S> {
     }
 
     /// Reclaims every entry whose key has died (dropping its value), and
-    /// returns how many. Computes in **O(capacity)** time.
+    /// returns how many; then rebuilds the table smaller if it has more than
+    /// twice the room needed. Computes in **O(capacity)** time.
     ///
     /// ```
     /// use std::sync::Arc;
@@ -445,7 +446,11 @@ impl<P: StrongRef, V, S: BuildHasher> WeakKeyMap<P, V, S> {
     /// assert!(map.is_empty());
     /// ```
     pub fn purge(&mut self) -> usize {
-        self.table.purge(&mut drop)
+        let s = &self.hash_builder;
+        self.table.purge(
+            &|e: &KeyEntry<P, V>| s.hash_one(P::weak_addr(&e.key)),
+            &mut drop,
+        )
     }
 
     /// Reclaims dead entries and shrinks the table to fit. Computes in
@@ -460,12 +465,10 @@ impl<P: StrongRef, V, S: BuildHasher> WeakKeyMap<P, V, S> {
     /// assert!(map.capacity() < 100);
     /// ```
     pub fn shrink_to_fit(&mut self) {
-        self.table.purge(&mut drop);
         let s = &self.hash_builder;
-        self.table.shrink_to_fit(
-            &|e: &KeyEntry<P, V>| s.hash_one(P::weak_addr(&e.key)),
-            &mut drop,
-        );
+        let hasher = |e: &KeyEntry<P, V>| s.hash_one(P::weak_addr(&e.key));
+        self.table.purge(&hasher, &mut drop);
+        self.table.shrink_to_fit(&hasher, &mut drop);
     }
 }
 

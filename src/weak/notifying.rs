@@ -266,7 +266,9 @@ impl<V: HeapSize> HeapSize for Node<V> {
 /// value.
 ///
 /// Draining costs time in proportion to the values that died since the last
-/// call (about the cost of a `remove` each); a table that must grow does so
+/// call (about the cost of a `remove` each, plus a rebuild of the table into
+/// a smaller one when at least a quarter of its buckets were emptied, which
+/// costs at most as much again); a table that must grow does so
 /// incrementally, as in [`WeakValueMap`](super::WeakValueMap).
 ///
 /// # Memory layout
@@ -494,6 +496,13 @@ where
         self.spare.clear();
         if self.spare.capacity() > 64 {
             self.spare = Vec::new();
+        }
+        // After many deaths, rebuild the table at once: the work is at most
+        // four times the removals just done, and lookups of the dead keys
+        // no longer probe past their tombstones.
+        if removed > 0 && removed * 4 >= self.table.buckets() {
+            let hasher = entry_hasher::<K, V, S>(&self.hash_builder);
+            self.table.compact(&hasher);
         }
         removed
     }

@@ -34,8 +34,8 @@ pub(crate) type BothMut<'a, E> = Chain<hash_table::IterMut<'a, E>, hash_table::I
 /// Every entry of both tables, by value.
 pub(crate) type BothOwned<E> = Chain<hash_table::IntoIter<E>, hash_table::IntoIter<E>>;
 
-/// Below this many entries a table grows the ordinary way (all at once):
-/// the work is bounded by this constant anyway.
+/// A table of at most this many buckets grows the ordinary way (all at
+/// once): the work is bounded by this constant anyway.
 const SMALL: usize = 1024;
 
 /// Buckets of the old table moved per step, at least.
@@ -160,7 +160,7 @@ impl<E> RawWeakTable<E> {
     }
 
     /// Inserts an entry the caller knows is not present. Never rehashes more
-    /// than [`SMALL`] entries: a full large table starts a migration instead.
+    /// than [`SMALL`] buckets: a full large table starts a migration instead.
     #[inline]
     pub(crate) fn insert_unique(
         &mut self,
@@ -190,7 +190,8 @@ impl<E> RawWeakTable<E> {
             debug_assert!(false, "a migration outlived the room of its new table");
             self.finish_migration(hasher, &mut drop);
         }
-        if self.cur.len() < SMALL {
+        if self.cur.num_buckets() <= SMALL {
+            // hashbrown grows (or rehashes in place) at most SMALL buckets.
             self.cur.reserve(self.cur.len().max(3), hasher);
         } else {
             self.start_migration();
@@ -321,8 +322,15 @@ impl<E> RawWeakTable<E> {
         }
     }
 
-    /// Removes every dead entry now (O(capacity)); returns how many.
-    pub(crate) fn purge(&mut self, on_dead: &mut impl FnMut(E)) -> usize
+    /// Removes every dead entry now, finishes any migration, and moves the
+    /// table into a smaller one if half of it would do (which also clears
+    /// the tombstones removals leave). O(capacity); returns how many dead
+    /// entries it removed.
+    pub(crate) fn purge(
+        &mut self,
+        hasher: &impl Fn(&E) -> u64,
+        on_dead: &mut impl FnMut(E),
+    ) -> usize
     where
         E: WeakEntry,
     {
@@ -333,10 +341,22 @@ impl<E> RawWeakTable<E> {
                 removed += 1;
             }
         }
-        if self.old.is_empty() {
-            self.end_migration();
+        self.finish_migration(hasher, on_dead);
+        if removed > 0 {
+            self.cur.shrink_to(2 * self.cur.len(), hasher);
+            self.sweep_at = 0;
         }
         removed
+    }
+
+    /// Rebuilds the current table smaller if it has more than twice the
+    /// room its entries need, clearing tombstones (O(buckets)). Does nothing
+    /// during a migration.
+    pub(crate) fn compact(&mut self, hasher: &impl Fn(&E) -> u64) {
+        if !self.is_migrating() {
+            self.cur.shrink_to(2 * self.cur.len(), hasher);
+            self.sweep_at = 0;
+        }
     }
 
     pub(crate) fn clear(&mut self) {

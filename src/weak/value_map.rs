@@ -554,7 +554,9 @@ where
     }
 
     /// Reclaims every dead entry now, returning how many there were; after
-    /// it [`len`](Self::len) is exact. Computes in **O(capacity)** time.
+    /// it [`len`](Self::len) is exact. The table is then rebuilt smaller if
+    /// it has more than twice the room the entries need (which also clears
+    /// the tombstones removals leave). Computes in **O(capacity)** time.
     ///
     /// ```
     /// use std::sync::Arc;
@@ -570,7 +572,8 @@ where
     /// assert!(map.is_empty());
     /// ```
     pub fn purge(&mut self) -> usize {
-        self.table.purge(&mut drop)
+        let hasher = entry_hasher::<K, P, S>(&self.hash_builder);
+        self.table.purge(&hasher, &mut drop)
     }
 
     /// Reserves room for `additional` more entries without growing.
@@ -602,8 +605,8 @@ where
     /// assert!(map.capacity() < 1000);
     /// ```
     pub fn shrink_to_fit(&mut self) {
-        self.table.purge(&mut drop);
         let hasher = entry_hasher::<K, P, S>(&self.hash_builder);
+        self.table.purge(&hasher, &mut drop);
         self.table.shrink_to_fit(&hasher, &mut drop);
     }
 }
