@@ -118,3 +118,35 @@ impl<T> fmt::Display for DequeFullError<T> {
 }
 
 impl<T> std::error::Error for DequeFullError<T> {}
+
+/// [`WeakValueMap::try_insert`](crate::weak::WeakValueMap::try_insert) found
+/// the key already mapped to a live value. Nothing was changed: the key
+/// comes back, with the value that holds the place.
+///
+/// ```
+/// use std::sync::Arc;
+/// use leanmem::weak::WeakValueMap;
+///
+/// let mut map: WeakValueMap<&str, Arc<u32>> = WeakValueMap::new();
+/// let one = Arc::new(1);
+/// let two = Arc::new(2);
+/// map.try_insert("a", &one).unwrap();
+/// let err = map.try_insert("a", &two).unwrap_err();
+/// assert_eq!((err.key, *err.existing), ("a", 1));
+/// assert_eq!(err.to_string(), "the key already maps to a live value");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct OccupiedError<K, V> {
+    /// The key that was not inserted.
+    pub key: K,
+    /// The live value the key already maps to.
+    pub existing: V,
+}
+
+impl<K, V> fmt::Display for OccupiedError<K, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the key already maps to a live value")
+    }
+}
+
+impl<K: fmt::Debug, V: fmt::Debug> std::error::Error for OccupiedError<K, V> {}

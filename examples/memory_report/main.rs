@@ -24,6 +24,7 @@ static ALLOC: TrackingAllocator = TrackingAllocator::system();
 mod deque_rows;
 mod measure_rows;
 mod report;
+mod weak_rows;
 
 use report::{Options, Report};
 
@@ -39,6 +40,7 @@ fn main() -> ExitCode {
     let mut report = Report::new();
     measure_rows::add(&mut report, &options);
     deque_rows::add(&mut report, &options);
+    weak_rows::add(&mut report, &options);
     if let Err(e) = report.verify() {
         eprintln!("memory_report: {e}");
         return ExitCode::FAILURE;

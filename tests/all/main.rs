@@ -12,6 +12,7 @@ static ALLOC: TrackingAllocator = TrackingAllocator::system();
 mod deque;
 mod heap_size;
 mod measure_api;
+mod weak;
 
 /// Runs `f` under [`measure::measure`] and unwraps the measurement: this
 /// binary always has a tracking allocator.
