@@ -6,6 +6,7 @@
 //! cargo run --release --example memory_report              # the table
 //! cargo run --release --example memory_report -- --json    # one JSON object per row
 //! cargo run --release --example memory_report -- --quick   # smaller datasets (CI)
+//! cargo run --release --example memory_report -- --svg report.svg  # and a bar chart
 //! ```
 //!
 //! Bytes are requested heap bytes (capacity and slack included) as counted by
@@ -44,6 +45,12 @@ fn main() -> ExitCode {
     if let Err(e) = report.verify() {
         eprintln!("memory_report: {e}");
         return ExitCode::FAILURE;
+    }
+    if let Some(path) = &options.svg {
+        if let Err(e) = std::fs::write(path, report.to_svg()) {
+            eprintln!("memory_report: cannot write {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
     }
     if options.json {
         print!("{}", report.to_json_lines());
