@@ -36,9 +36,11 @@
 #![doc(test(attr(deny(warnings))))]
 
 pub mod error;
+pub mod intern;
 pub mod measure;
 
-pub use crate::error::MeasureError;
+pub use crate::error::{InternError, MeasureError};
+pub use crate::intern::{ConcurrentInterner, FrozenInterner, Interner, Symbol};
 pub use crate::measure::{HeapSize, TrackingAllocator};
 
 /// The README's examples, compiled and run as doctests.
