@@ -6,6 +6,7 @@
 //! ```text
 //! cargo bench --bench intern                         # everything
 //! LEANMEM_INTERN_TOKENS=200000 cargo bench --bench intern   # a smaller corpus
+//! LEANMEM_INTERN_SECTIONS=size,get cargo bench --bench intern # some sections
 //! ```
 //!
 //! Printed besides criterion's times: bytes of overhead per distinct string
@@ -568,15 +569,30 @@ fn bench_concurrent(c: &mut Criterion, corpus: &Corpus) {
     );
 }
 
+/// Whether section `name` runs: all unless `LEANMEM_INTERN_SECTIONS` lists
+/// some (comma-separated: size, intern, get, resolve, hasher, rehash,
+/// concurrent).
+fn section(name: &str) -> bool {
+    std::env::var("LEANMEM_INTERN_SECTIONS")
+        .map_or(true, |v| v.split(',').any(|s| s.trim() == name))
+}
+
 fn intern(c: &mut Criterion) {
     let corpus = Corpus::load(tokens_wanted());
-    sizes(&corpus);
-    bench_intern(c, &corpus);
-    bench_get(c, &corpus);
-    bench_resolve(c, &corpus);
-    bench_hashers(c, &corpus);
-    bench_rehash(c, &corpus);
-    bench_concurrent(c, &corpus);
+    let sections: [(&str, fn(&mut Criterion, &Corpus)); 7] = [
+        ("size", |_, corpus| sizes(corpus)),
+        ("intern", bench_intern),
+        ("get", bench_get),
+        ("resolve", bench_resolve),
+        ("hasher", bench_hashers),
+        ("rehash", bench_rehash),
+        ("concurrent", bench_concurrent),
+    ];
+    for (name, run) in sections {
+        if section(name) {
+            run(c, &corpus);
+        }
+    }
 }
 
 criterion_group! {

@@ -730,9 +730,9 @@ impl<S: BuildHasher> From<Interner<S>> for ConcurrentInterner<S> {
     /// assert_eq!(c.resolve(s), Some("kept"));
     /// ```
     fn from(interner: Interner<S>) -> Self {
-        let (buf, ends, _, hasher) = interner.into_parts();
+        let (strings, _, hasher) = interner.into_parts();
         let out = Self::with_shards_and_hasher(default_shards(), hasher);
-        for (_, s) in super::Iter::new(&buf, &ends) {
+        for s in strings.view().strings() {
             out.intern(s);
         }
         out

@@ -2,10 +2,10 @@
 
 use std::fmt;
 use std::hash::{BuildHasher, Hash, Hasher};
-use std::mem;
 use std::ops::Index;
 
-use super::iter::{str_at, symbol_at};
+use super::iter::symbol_at;
+use super::storage::FrozenStrings;
 use super::table::{Probe, Table, buckets_for};
 use super::{DefaultHashBuilder, Interner, Iter, Symbol, build_table, hash_str, lookup};
 use crate::measure::{HeapContext, HeapSize};
@@ -35,13 +35,12 @@ use crate::measure::{HeapContext, HeapSize};
 /// # Memory layout
 ///
 /// As [`Interner`]'s, each part at its exact size: the bytes in a
-/// `Box<str>`, the end offsets in a `Box<[u32]>` (4 bytes per string) and
+/// `Box<str>`, the offsets in a `Box<[u32]>` (4 bytes per string) and
 /// the table in a `Box<[u32]>` of `n + ⌈n/7⌉` buckets (4.57 bytes per
 /// string): ≈ 8.6 bytes per string beyond its bytes, the bound of this
 /// design. The inline part is 48 bytes with the default hasher.
 pub struct FrozenInterner<S = DefaultHashBuilder> {
-    buf: Box<str>,
-    ends: Box<[u32]>,
+    strings: FrozenStrings,
     table: Table,
     hasher: S,
 }
@@ -49,19 +48,18 @@ pub struct FrozenInterner<S = DefaultHashBuilder> {
 impl<S> FrozenInterner<S> {
     /// The frozen form of parts that agree with each other; the table is
     /// rebuilt unless it already has the exact bucket count.
-    pub(crate) fn from_parts(buf: Box<str>, ends: Box<[u32]>, table: Table, hasher: S) -> Self
+    pub(crate) fn from_parts(strings: FrozenStrings, table: Table, hasher: S) -> Self
     where
         S: BuildHasher,
     {
-        let buckets = buckets_for(ends.len());
+        let buckets = buckets_for(strings.view().len());
         let table = if table.buckets() == buckets {
             table
         } else {
-            build_table(&buf, &ends, &hasher, buckets)
+            build_table(strings.view(), &hasher, buckets)
         };
         Self {
-            buf,
-            ends,
+            strings,
             table,
             hasher,
         }
@@ -77,7 +75,7 @@ impl<S> FrozenInterner<S> {
     /// ```
     #[inline]
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.strings.view().len()
     }
 
     /// Whether it holds no string. Computes in **O(1)** time.
@@ -89,7 +87,7 @@ impl<S> FrozenInterner<S> {
     /// ```
     #[inline]
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.len() == 0
     }
 
     /// Total bytes of the distinct strings.
@@ -101,7 +99,7 @@ impl<S> FrozenInterner<S> {
     /// assert_eq!(i.freeze().byte_len(), 3);
     /// ```
     pub fn byte_len(&self) -> usize {
-        self.buf.len()
+        self.strings.view().byte_len()
     }
 
     /// The hasher.
@@ -127,7 +125,7 @@ impl<S> FrozenInterner<S> {
     /// ```
     #[inline]
     pub fn resolve(&self, symbol: Symbol) -> Option<&str> {
-        str_at(&self.buf, &self.ends, symbol.to_usize())
+        self.strings.view().get(symbol.to_usize())
     }
 
     /// An iterator over `(Symbol, &str)` in symbol order.
@@ -139,7 +137,7 @@ impl<S> FrozenInterner<S> {
     /// assert_eq!(f.iter().map(|(_, s)| s).collect::<Vec<_>>(), ["b", "a"]);
     /// ```
     pub fn iter(&self) -> Iter<'_> {
-        Iter::new(&self.buf, &self.ends)
+        Iter::new(self.strings.view())
     }
 
     /// Back to a growable [`Interner`] with the same symbols (its arrays
@@ -155,12 +153,7 @@ impl<S> FrozenInterner<S> {
     /// assert_eq!(again.intern("b").to_usize(), 1);
     /// ```
     pub fn thaw(self) -> Interner<S> {
-        Interner::from_parts(
-            self.buf.into_string(),
-            self.ends.into_vec(),
-            self.table,
-            self.hasher,
-        )
+        Interner::from_parts(self.strings.thaw(), self.table, self.hasher)
     }
 }
 
@@ -180,7 +173,7 @@ impl<S: BuildHasher> FrozenInterner<S> {
     #[inline]
     pub fn get(&self, s: &str) -> Option<Symbol> {
         let hash = hash_str(&self.hasher, s);
-        match lookup(&self.buf, &self.ends, &self.table, hash, s) {
+        match lookup(self.strings.view(), &self.table, hash, s) {
             Probe::Found(v) => Some(symbol_at((v - 1) as usize)),
             Probe::Vacant(_) => None,
         }
@@ -231,8 +224,7 @@ impl<S> From<FrozenInterner<S>> for Interner<S> {
 impl<S: Clone> Clone for FrozenInterner<S> {
     fn clone(&self) -> Self {
         Self {
-            buf: self.buf.clone(),
-            ends: self.ends.clone(),
+            strings: self.strings.clone(),
             table: self.table.clone(),
             hasher: self.hasher.clone(),
         }
@@ -263,7 +255,7 @@ impl<S> fmt::Debug for FrozenInterner<S> {
 impl<S> PartialEq for FrozenInterner<S> {
     /// Equal when they hold the same strings with the same symbols.
     fn eq(&self, other: &Self) -> bool {
-        self.ends == other.ends && self.buf == other.buf
+        self.strings == other.strings
     }
 }
 
@@ -271,8 +263,7 @@ impl<S> Eq for FrozenInterner<S> {}
 
 impl<S> Hash for FrozenInterner<S> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.ends.hash(state);
-        self.buf.hash(state);
+        self.strings.hash(state);
     }
 }
 
@@ -328,9 +319,9 @@ impl<S> HeapSize for FrozenInterner<S> {
     /// use leanmem::measure::HeapSize;
     ///
     /// let f = ["abc", "de"].into_iter().collect::<Interner>().freeze();
-    /// assert_eq!(f.heap_size(), 5 + 2 * 4 + 3 * 4);
+    /// assert_eq!(f.heap_size(), 5 + 3 * 4 + 3 * 4);
     /// ```
     fn heap_size_with(&self, _: &mut HeapContext) -> usize {
-        self.buf.len() + self.ends.len() * mem::size_of::<u32>() + self.table.heap_bytes()
+        self.strings.heap_bytes() + self.table.heap_bytes()
     }
 }

@@ -4,25 +4,7 @@ use std::iter::FusedIterator;
 use std::num::NonZeroU32;
 
 use super::Symbol;
-
-/// The string of index `i` in a buffer with end offsets `ends`.
-#[inline]
-pub(crate) fn str_at<'a>(buf: &'a str, ends: &[u32], i: usize) -> Option<&'a str> {
-    let end = *ends.get(i)? as usize;
-    let start = match i.checked_sub(1) {
-        Some(j) => ends[j] as usize,
-        None => 0,
-    };
-    buf.get(start..end)
-}
-
-/// The bytes of index `i`, for comparisons in the hot probe loop.
-#[inline(always)]
-pub(crate) fn bytes_at<'a>(buf: &'a [u8], ends: &[u32], i: usize) -> &'a [u8] {
-    let end = ends[i] as usize;
-    let start = if i == 0 { 0 } else { ends[i - 1] as usize };
-    &buf[start..end]
-}
+use super::storage::View;
 
 /// The symbol of index `i` (which is below `u32::MAX`, as every index an
 /// interner holds).
@@ -49,26 +31,23 @@ pub(crate) fn symbol_at(i: usize) -> Symbol {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Iter<'a> {
-    buf: &'a str,
-    ends: &'a [u32],
+    strings: View<'a>,
     front: usize,
     back: usize,
 }
 
 impl<'a> Iter<'a> {
-    pub(crate) fn new(buf: &'a str, ends: &'a [u32]) -> Self {
+    pub(crate) fn new(strings: View<'a>) -> Self {
         Self {
-            buf,
-            ends,
+            strings,
             front: 0,
-            back: ends.len(),
+            back: strings.len(),
         }
     }
 
     #[inline]
     fn item(&self, i: usize) -> (Symbol, &'a str) {
-        let s = str_at(self.buf, self.ends, i).unwrap_or_default();
-        (symbol_at(i), s)
+        (symbol_at(i), self.strings.get(i).unwrap_or_default())
     }
 }
 

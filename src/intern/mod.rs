@@ -29,9 +29,10 @@
 //!
 //! # Memory layout
 //!
-//! All string bytes live back to back in one buffer; a `Vec<u32>` holds the
-//! end offset of each string, so symbol `i` is `buf[ends[i-1]..ends[i]]`
-//! (4 bytes per string, no per-string allocation, no length prefix). The
+//! All string bytes live back to back in one buffer; a `Vec<u32>` holds
+//! `0` and then the end offset of each string, so symbol `i` is
+//! `buf[ends[i]..ends[i + 1]]` (4 bytes per string, no per-string
+//! allocation, no length prefix). The
 //! lookup table is an open-addressing array of `u32` slots, each holding a
 //! symbol plus as many bits of the string's hash as the symbol leaves free,
 //! so probing rarely touches a string that does not match and no hash is
@@ -62,12 +63,13 @@ mod frozen;
 mod iter;
 #[cfg(feature = "serde")]
 mod serde;
+mod storage;
 mod symbol;
 mod table;
 
+use std::fmt;
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::ops::Index;
-use std::{fmt, mem};
 
 pub use self::concurrent::{ConcurrentInterner, ConcurrentIter};
 pub use self::frozen::FrozenInterner;
@@ -75,7 +77,8 @@ pub use self::iter::Iter;
 pub use self::symbol::Symbol;
 pub use crate::error::{InternError, SymbolRangeError};
 
-use self::iter::{bytes_at, str_at, symbol_at};
+use self::iter::symbol_at;
+use self::storage::{MIN_STRINGS, Strings, View};
 use self::table::{Probe, Table, buckets_for};
 use crate::measure::{HeapContext, HeapSize};
 
@@ -88,13 +91,8 @@ const MAX_BYTES: usize = u32::MAX as usize;
 /// Most strings an interner holds (indices `0..=Symbol::MAX_INDEX`).
 const MAX_STRINGS: usize = Symbol::MAX_INDEX + 1;
 
-/// The buffer and the offsets grow by `capacity >> GROWTH_SHIFT` (1/8).
-const GROWTH_SHIFT: u32 = 3;
 /// The table grows by `max_entries >> TABLE_GROWTH_SHIFT` (1/4).
 const TABLE_GROWTH_SHIFT: u32 = 2;
-/// Smallest growth steps, so small interners do not reallocate per string.
-const MIN_STRINGS: usize = 16;
-const MIN_BYTES: usize = 128;
 
 /// Hashes a string's bytes with a hasher of `S`.
 #[inline(always)]
@@ -104,23 +102,17 @@ pub(crate) fn hash_str<S: BuildHasher>(hasher: &S, s: &str) -> u64 {
     h.finish()
 }
 
-/// Looks `s` up in a buffer/offsets/table triple.
+/// Looks `s` up in storage through its table.
 #[inline]
-fn lookup(buf: &str, ends: &[u32], table: &Table, hash: u64, s: &str) -> Probe {
-    let bytes = buf.as_bytes();
-    table.probe(hash, |v| {
-        bytes_at(bytes, ends, (v - 1) as usize) == s.as_bytes()
-    })
+fn lookup(strings: View<'_>, table: &Table, hash: u64, s: &str) -> Probe {
+    table.probe(hash, |v| strings.bytes((v - 1) as usize) == s.as_bytes())
 }
 
-/// A table of `buckets` buckets holding every string of `buf`/`ends`.
-fn build_table<S: BuildHasher>(buf: &str, ends: &[u32], hasher: &S, buckets: usize) -> Table {
-    let mut table = Table::with_buckets(buckets, ends.len() as u64);
-    let mut start = 0usize;
-    for (i, &end) in ends.iter().enumerate() {
-        let s = &buf[start..end as usize];
+/// A table of `buckets` buckets holding every string of `strings`.
+fn build_table<S: BuildHasher>(strings: View<'_>, hasher: &S, buckets: usize) -> Table {
+    let mut table = Table::with_buckets(buckets, strings.len() as u64);
+    for (i, s) in strings.strings().enumerate() {
         table.insert_unique(hash_str(hasher, s), i as u32 + 1);
-        start = end as usize;
     }
     table
 }
@@ -149,7 +141,7 @@ fn build_table<S: BuildHasher>(buf: &str, ends: &[u32], hasher: &S, buckets: usi
 ///
 /// ```text
 /// buf:   String     "helloworldfoo…"        the bytes, back to back
-/// ends:  Vec<u32>   [5, 10, 13, …]          end offset of each string
+/// ends:  Vec<u32>   [0, 5, 10, 13, …]       0, then each string's end
 /// table: Box<[u32]> [0, fp|2, 0, fp|1, …]   open addressing, ≤ 7/8 full
 /// ```
 ///
@@ -163,8 +155,7 @@ fn build_table<S: BuildHasher>(buf: &str, ends: &[u32], hasher: &S, buckets: usi
 ///
 /// The inline part is 64 bytes with the default hasher.
 pub struct Interner<S = DefaultHashBuilder> {
-    buf: String,
-    ends: Vec<u32>,
+    strings: Strings,
     table: Table,
     hasher: S,
 }
@@ -218,8 +209,7 @@ impl<S> Interner<S> {
     #[must_use]
     pub fn with_hasher(hasher: S) -> Self {
         Self {
-            buf: String::new(),
-            ends: Vec::new(),
+            strings: Strings::default(),
             table: Table::default(),
             hasher,
         }
@@ -236,8 +226,7 @@ impl<S> Interner<S> {
     #[must_use]
     pub fn with_capacity_and_hasher(strings: usize, bytes: usize, hasher: S) -> Self {
         Self {
-            buf: String::with_capacity(bytes),
-            ends: Vec::with_capacity(strings),
+            strings: Strings::with_capacity(strings, bytes),
             table: Table::with_buckets(buckets_for(strings), strings as u64),
             hasher,
         }
@@ -265,7 +254,7 @@ impl<S> Interner<S> {
     /// ```
     #[inline]
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.strings.len()
     }
 
     /// Whether no string has been interned. Computes in **O(1)** time.
@@ -280,7 +269,7 @@ impl<S> Interner<S> {
     /// ```
     #[inline]
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.strings.len() == 0
     }
 
     /// Distinct strings the interner holds before any of its parts must
@@ -293,7 +282,7 @@ impl<S> Interner<S> {
     /// assert_eq!(Interner::with_capacity(50, 0).capacity(), 50);
     /// ```
     pub fn capacity(&self) -> usize {
-        self.ends.capacity().min(self.table.max_entries())
+        self.strings.string_capacity().min(self.table.max_entries())
     }
 
     /// Total bytes of the distinct strings. Computes in **O(1)** time.
@@ -305,7 +294,7 @@ impl<S> Interner<S> {
     /// assert_eq!(i.byte_len(), 5);
     /// ```
     pub fn byte_len(&self) -> usize {
-        self.buf.len()
+        self.strings.byte_len()
     }
 
     /// Bytes the string buffer holds before it must grow.
@@ -316,7 +305,7 @@ impl<S> Interner<S> {
     /// assert_eq!(Interner::with_capacity(0, 64).byte_capacity(), 64);
     /// ```
     pub fn byte_capacity(&self) -> usize {
-        self.buf.capacity()
+        self.strings.byte_capacity()
     }
 
     /// The string of `symbol`, or `None` if this interner did not issue it.
@@ -333,7 +322,7 @@ impl<S> Interner<S> {
     /// ```
     #[inline]
     pub fn resolve(&self, symbol: Symbol) -> Option<&str> {
-        str_at(&self.buf, &self.ends, symbol.to_usize())
+        self.strings.view().get(symbol.to_usize())
     }
 
     /// An iterator over `(Symbol, &str)` in symbol order.
@@ -346,7 +335,7 @@ impl<S> Interner<S> {
     /// assert_eq!(strings, ["x", "y", "z"]);
     /// ```
     pub fn iter(&self) -> Iter<'_> {
-        Iter::new(&self.buf, &self.ends)
+        Iter::new(self.strings.view())
     }
 
     /// Forgets every string, keeping the allocations. Symbols issued before
@@ -366,8 +355,7 @@ impl<S> Interner<S> {
     /// assert_eq!(i.capacity(), cap);
     /// ```
     pub fn clear(&mut self) {
-        self.buf.clear();
-        self.ends.clear();
+        self.strings.clear();
         self.table.clear();
     }
 }
@@ -433,7 +421,7 @@ impl<S: BuildHasher> Interner<S> {
         max_bytes: usize,
     ) -> Result<Symbol, InternError> {
         let hash = hash_str(&self.hasher, s);
-        let vacant = match lookup(&self.buf, &self.ends, &self.table, hash, s) {
+        let vacant = match lookup(self.strings.view(), &self.table, hash, s) {
             Probe::Found(v) => return Ok(symbol_at((v - 1) as usize)),
             Probe::Vacant(at) => at,
         };
@@ -450,26 +438,15 @@ impl<S: BuildHasher> Interner<S> {
         max_strings: usize,
         max_bytes: usize,
     ) -> Result<Symbol, InternError> {
-        let index = self.ends.len();
+        let index = self.len();
         if index >= max_strings {
             return Err(InternError::SymbolsExhausted);
         }
-        let end = self.buf.len() + s.len();
-        if end > max_bytes {
+        if self.byte_len() + s.len() > max_bytes {
             return Err(InternError::BytesExhausted {
                 len: s.len(),
-                stored: self.buf.len(),
+                stored: self.byte_len(),
             });
-        }
-        if self.ends.len() == self.ends.capacity() {
-            let cap = self.ends.capacity();
-            let target = cap + (cap >> GROWTH_SHIFT).max(MIN_STRINGS);
-            self.ends.reserve_exact(target - index);
-        }
-        if end > self.buf.capacity() {
-            let cap = self.buf.capacity();
-            let target = (cap + (cap >> GROWTH_SHIFT).max(MIN_BYTES)).max(end);
-            self.buf.reserve_exact(target - self.buf.len());
         }
         let value = index as u32 + 1;
         if index >= self.table.max_entries() {
@@ -479,14 +456,13 @@ impl<S: BuildHasher> Interner<S> {
         } else {
             self.table.fill(vacant, hash, value);
         }
-        self.buf.push_str(s);
-        self.ends.push(end as u32);
+        self.strings.push(s);
         Ok(symbol_at(index))
     }
 
     /// Replaces the table by one of `buckets` buckets.
     fn rebuild_table(&mut self, buckets: usize) {
-        self.table = build_table(&self.buf, &self.ends, &self.hasher, buckets);
+        self.table = build_table(self.strings.view(), &self.hasher, buckets);
     }
 
     /// The symbol of `s` if it has been interned; never inserts.
@@ -505,7 +481,7 @@ impl<S: BuildHasher> Interner<S> {
     #[inline]
     pub fn get(&self, s: &str) -> Option<Symbol> {
         let hash = hash_str(&self.hasher, s);
-        match lookup(&self.buf, &self.ends, &self.table, hash, s) {
+        match lookup(self.strings.view(), &self.table, hash, s) {
             Probe::Found(v) => Some(symbol_at((v - 1) as usize)),
             Probe::Vacant(_) => None,
         }
@@ -537,16 +513,7 @@ impl<S: BuildHasher> Interner<S> {
     /// assert!(i.capacity() >= 1000 && i.byte_capacity() >= 8000);
     /// ```
     pub fn reserve(&mut self, strings: usize, bytes: usize) {
-        let free_strings = self.ends.capacity() - self.ends.len();
-        if strings > free_strings {
-            let add = strings.max(self.ends.capacity() >> GROWTH_SHIFT);
-            self.ends.reserve_exact(add);
-        }
-        let free_bytes = self.buf.capacity() - self.buf.len();
-        if bytes > free_bytes {
-            let add = bytes.max(self.buf.capacity() >> GROWTH_SHIFT);
-            self.buf.reserve_exact(add);
-        }
+        self.strings.reserve(strings, bytes);
         let need = self.len().saturating_add(strings);
         if need > self.table.max_entries() {
             let grown = self.table.max_entries() + (self.table.max_entries() >> TABLE_GROWTH_SHIFT);
@@ -567,11 +534,10 @@ impl<S: BuildHasher> Interner<S> {
     /// let mut i: Interner = (0..1000).map(|n| n.to_string()).collect();
     /// i.shrink_to_fit();
     /// assert_eq!(i.byte_capacity(), i.byte_len());
-    /// assert_eq!(i.heap_size(), i.byte_len() + 4 * 1000 + 4 * 1143);
+    /// assert_eq!(i.heap_size(), i.byte_len() + 4 * 1001 + 4 * 1143);
     /// ```
     pub fn shrink_to_fit(&mut self) {
-        self.buf.shrink_to_fit();
-        self.ends.shrink_to_fit();
+        self.strings.shrink_to_fit();
         let buckets = buckets_for(self.len());
         if self.table.buckets() != buckets {
             self.rebuild_table(buckets);
@@ -595,26 +561,20 @@ impl<S: BuildHasher> Interner<S> {
     /// ```
     pub fn freeze(mut self) -> FrozenInterner<S> {
         self.shrink_to_fit();
-        FrozenInterner::from_parts(
-            self.buf.into_boxed_str(),
-            self.ends.into_boxed_slice(),
-            self.table,
-            self.hasher,
-        )
+        FrozenInterner::from_parts(self.strings.freeze(), self.table, self.hasher)
     }
 }
 
 impl<S> Interner<S> {
     /// The parts, for the other forms.
-    pub(crate) fn into_parts(self) -> (String, Vec<u32>, Table, S) {
-        (self.buf, self.ends, self.table, self.hasher)
+    pub(crate) fn into_parts(self) -> (Strings, Table, S) {
+        (self.strings, self.table, self.hasher)
     }
 
     /// An interner from parts that agree with each other.
-    pub(crate) fn from_parts(buf: String, ends: Vec<u32>, table: Table, hasher: S) -> Self {
+    pub(crate) fn from_parts(strings: Strings, table: Table, hasher: S) -> Self {
         Self {
-            buf,
-            ends,
+            strings,
             table,
             hasher,
         }
@@ -624,8 +584,7 @@ impl<S> Interner<S> {
 impl<S: Clone> Clone for Interner<S> {
     fn clone(&self) -> Self {
         Self {
-            buf: self.buf.clone(),
-            ends: self.ends.clone(),
+            strings: self.strings.clone(),
             table: self.table.clone(),
             hasher: self.hasher.clone(),
         }
@@ -655,7 +614,7 @@ impl<S> fmt::Debug for Interner<S> {
 impl<S> PartialEq for Interner<S> {
     /// Equal when they hold the same strings with the same symbols.
     fn eq(&self, other: &Self) -> bool {
-        self.ends == other.ends && self.buf == other.buf
+        self.strings == other.strings
     }
 }
 
@@ -663,8 +622,7 @@ impl<S> Eq for Interner<S> {}
 
 impl<S> Hash for Interner<S> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.ends.hash(state);
-        self.buf.hash(state);
+        self.strings.hash(state);
     }
 }
 
@@ -757,10 +715,10 @@ impl<S> HeapSize for Interner<S> {
     /// use leanmem::measure::HeapSize;
     ///
     /// let i = Interner::with_capacity(7, 100);
-    /// assert_eq!(i.heap_size(), 100 + 7 * 4 + 8 * 4);
+    /// assert_eq!(i.heap_size(), 100 + 8 * 4 + 8 * 4); // bytes, 0 + 7 ends, 8 buckets
     /// ```
     fn heap_size_with(&self, _: &mut HeapContext) -> usize {
-        self.buf.capacity() + self.ends.capacity() * mem::size_of::<u32>() + self.table.heap_bytes()
+        self.strings.heap_bytes() + self.table.heap_bytes()
     }
 }
 
