@@ -10,6 +10,7 @@ use leanmem::measure::{self, Measurement, TrackingAllocator};
 static ALLOC: TrackingAllocator = TrackingAllocator::system();
 
 mod heap_size;
+mod intern;
 mod measure_api;
 
 /// Runs `f` under [`measure::measure`] and unwraps the measurement: this
