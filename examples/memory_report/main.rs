@@ -21,6 +21,7 @@ use leanmem::measure::TrackingAllocator;
 #[global_allocator]
 static ALLOC: TrackingAllocator = TrackingAllocator::system();
 
+mod intern_rows;
 mod measure_rows;
 mod report;
 
@@ -37,6 +38,7 @@ fn main() -> ExitCode {
     let started = Instant::now();
     let mut report = Report::new();
     measure_rows::add(&mut report, &options);
+    intern_rows::add(&mut report, &options);
     if let Err(e) = report.verify() {
         eprintln!("memory_report: {e}");
         return ExitCode::FAILURE;
