@@ -567,6 +567,28 @@ fn bench_concurrent(c: &mut Criterion, corpus: &Corpus) {
         ratios[1],
         if ratios[1] < 1.0 { "met" } else { "NOT met" }
     );
+
+    // What two threads can gain on this machine at all: lookups in a
+    // lock-free FrozenInterner, which share nothing but read-only memory.
+    let frozen: FrozenInterner = build_leanmem(t).freeze();
+    let lookups = |threads: usize| {
+        run_threads(t, threads, |s| {
+            black_box(frozen.get(s));
+        })
+    };
+    let control = common::print_ratios(
+        "intern/concurrent control (FrozenInterner::get, no locks, no writes: the machine's own 2-thread scaling)",
+        t.len(),
+        11,
+        &mut [
+            ("FrozenInterner get, 1 thread", &mut || lookups(1)),
+            ("FrozenInterner get, 2 threads", &mut || lookups(2)),
+        ],
+    );
+    println!(
+        "  machine scaling: 2 threads / 1 thread = {:.3} (0.5 on two idle cores)",
+        control[1]
+    );
 }
 
 /// Whether section `name` runs: all unless `LEANMEM_INTERN_SECTIONS` lists
@@ -577,9 +599,12 @@ fn section(name: &str) -> bool {
         .map_or(true, |v| v.split(',').any(|s| s.trim() == name))
 }
 
+/// One part of this bench.
+type Section = fn(&mut Criterion, &Corpus);
+
 fn intern(c: &mut Criterion) {
     let corpus = Corpus::load(tokens_wanted());
-    let sections: [(&str, fn(&mut Criterion, &Corpus)); 7] = [
+    let sections: [(&str, Section); 7] = [
         ("size", |_, corpus| sizes(corpus)),
         ("intern", bench_intern),
         ("get", bench_get),

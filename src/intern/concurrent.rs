@@ -64,8 +64,11 @@ fn varint_len(mut n: usize) -> usize {
 /// segments that are allocated once and never move. A null pointer is an
 /// entry not yet published.
 struct Entries {
-    segments: Box<[OnceLock<Box<[AtomicPtr<u8>]>>]>,
+    segments: Box<[OnceLock<Segment>]>,
 }
+
+/// One segment of entry pointers.
+type Segment = Box<[AtomicPtr<u8>]>;
 
 impl Entries {
     fn new() -> Self {
@@ -94,7 +97,7 @@ impl Entries {
     }
 
     fn heap_bytes(&self) -> usize {
-        self.segments.len() * mem::size_of::<OnceLock<Box<[AtomicPtr<u8>]>>>()
+        self.segments.len() * mem::size_of::<OnceLock<Segment>>()
             + self
                 .segments
                 .iter()
@@ -256,9 +259,10 @@ unsafe fn read_str<'a>(at: NonNull<u8>) -> &'a str {
     // SAFETY: `Arena::push` copied `len` bytes of a `&str` right after the
     // prefix, before the pointer was published with `Release` (which the
     // caller's `Acquire` load saw); they are never written again and live as
-    // long as the arena (the caller's contract). Being copied from a `str`,
-    // they are valid UTF-8.
-    unsafe { std::str::from_utf8_unchecked(std::slice::from_raw_parts(p, len)) }
+    // long as the arena (the caller's contract).
+    let bytes = unsafe { std::slice::from_raw_parts(p, len) };
+    // SAFETY: the bytes were copied from a `str`, so they are valid UTF-8.
+    unsafe { std::str::from_utf8_unchecked(bytes) }
 }
 
 /// What a shard's lock protects.
