@@ -344,6 +344,7 @@ fn bench_get(c: &mut Criterion, corpus: &Corpus) {
     let rodeo = build_rodeo(t);
     let naive = build_naive(t);
     let conc = build_concurrent(t, 1);
+    let threaded = build_threaded_rodeo(t, 1);
 
     let lean_get = || t.iter().filter_map(|s| lean.get(s)).count();
     let frozen_get = || t.iter().filter_map(|s| frozen.get(s)).count();
@@ -352,6 +353,7 @@ fn bench_get(c: &mut Criterion, corpus: &Corpus) {
     let sib_get = || t.iter().filter_map(|s| sib.get(s)).count();
     let rodeo_get = || t.iter().filter_map(|s| rodeo.get(s)).count();
     let naive_get = || t.iter().filter_map(|s| naive.map.get(*s)).count();
+    let threaded_get = || t.iter().filter_map(|s| threaded.get(s)).count();
 
     let mut group = c.benchmark_group("intern/get");
     group.throughput(Throughput::Elements(t.len() as u64));
@@ -362,6 +364,7 @@ fn bench_get(c: &mut Criterion, corpus: &Corpus) {
     group.bench_function("string-interner BufferBackend", |b| b.iter(sib_get));
     group.bench_function("lasso Rodeo", |b| b.iter(rodeo_get));
     group.bench_function("naive HashMap", |b| b.iter(naive_get));
+    group.bench_function("lasso ThreadedRodeo", |b| b.iter(threaded_get));
     group.finish();
 
     let ratios = common::print_ratios(
@@ -390,9 +393,16 @@ fn bench_get(c: &mut Criterion, corpus: &Corpus) {
             ("leanmem ConcurrentInterner", &mut || {
                 black_box(conc_get());
             }),
+            ("lasso ThreadedRodeo", &mut || {
+                black_box(threaded_get());
+            }),
         ],
     );
     print_vs_fastest_peer("get", &ratios, 1..5);
+    println!(
+        "  ConcurrentInterner / lasso ThreadedRodeo = {:.3}",
+        ratios[6] / ratios[7]
+    );
     println!(
         "  FrozenInterner / fastest peer = {:.3}",
         ratios[5] / ratios[1..5].iter().copied().fold(f64::INFINITY, f64::min)
@@ -412,6 +422,8 @@ fn bench_resolve(c: &mut Criterion, corpus: &Corpus) {
     let sib_syms: Vec<SymbolU32> = t.iter().map(|s| sib.get_or_intern(s)).collect();
     let mut rodeo = Rodeo::default();
     let rodeo_syms: Vec<Spur> = t.iter().map(|s| rodeo.get_or_intern(s)).collect();
+    let threaded = ThreadedRodeo::default();
+    let threaded_syms: Vec<Spur> = t.iter().map(|s| threaded.get_or_intern(s)).collect();
     let mut naive = Naive::default();
     let naive_syms: Vec<u32> = t.iter().map(|s| naive.intern(s)).collect();
 
@@ -446,6 +458,12 @@ fn bench_resolve(c: &mut Criterion, corpus: &Corpus) {
             .map(|&s| sib.resolve(s).map_or(0, str::len))
             .sum::<usize>()
     };
+    let threaded_resolve = || {
+        threaded_syms
+            .iter()
+            .map(|s| threaded.resolve(s).len())
+            .sum::<usize>()
+    };
     let rodeo_resolve = || {
         rodeo_syms
             .iter()
@@ -468,6 +486,7 @@ fn bench_resolve(c: &mut Criterion, corpus: &Corpus) {
     group.bench_function("string-interner BufferBackend", |b| b.iter(sib_resolve));
     group.bench_function("lasso Rodeo", |b| b.iter(rodeo_resolve));
     group.bench_function("naive Vec<String>", |b| b.iter(naive_resolve));
+    group.bench_function("lasso ThreadedRodeo", |b| b.iter(threaded_resolve));
     group.finish();
 
     let ratios = common::print_ratios(
@@ -496,9 +515,16 @@ fn bench_resolve(c: &mut Criterion, corpus: &Corpus) {
             ("leanmem ConcurrentInterner", &mut || {
                 black_box(conc_resolve());
             }),
+            ("lasso ThreadedRodeo", &mut || {
+                black_box(threaded_resolve());
+            }),
         ],
     );
     print_vs_fastest_peer("resolve", &ratios, 1..5);
+    println!(
+        "  ConcurrentInterner / lasso ThreadedRodeo = {:.3}",
+        ratios[6] / ratios[7]
+    );
 }
 
 fn bench_rehash(c: &mut Criterion, corpus: &Corpus) {

@@ -36,6 +36,14 @@ impl std::error::Error for MeasureError {}
 ///
 /// Returned by `try_intern`; the interner is left unchanged and the string
 /// stays the caller's.
+///
+/// ```
+/// use leanmem::InternError;
+///
+/// let e = InternError::BytesExhausted { len: 10, stored: u32::MAX as usize - 3 };
+/// assert!(e.to_string().contains("10 bytes"));
+/// let _: &dyn std::error::Error = &e;
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InternError {
@@ -70,6 +78,13 @@ impl std::error::Error for InternError {}
 
 /// An index too large for a [`Symbol`](crate::intern::Symbol) (above
 /// [`Symbol::MAX_INDEX`](crate::intern::Symbol::MAX_INDEX)).
+///
+/// ```
+/// use leanmem::intern::Symbol;
+///
+/// let e = Symbol::try_from(usize::MAX).unwrap_err();
+/// assert_eq!(e.index, usize::MAX);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SymbolRangeError {
     /// The index that was asked for.

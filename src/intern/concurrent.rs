@@ -15,7 +15,7 @@ use std::ops::Index;
 use std::ptr::{self, NonNull};
 use std::sync::atomic::Ordering::{AcqRel, Acquire, Release};
 use std::sync::atomic::{AtomicPtr, AtomicUsize};
-use std::sync::{OnceLock, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use super::iter::symbol_at;
 use super::table::{Probe, Table, buckets_for};
@@ -62,48 +62,89 @@ fn varint_len(mut n: usize) -> usize {
 
 /// Symbol index → pointer to the string's length-prefixed bytes, in
 /// segments that are allocated once and never move. A null pointer is an
-/// entry not yet published.
+/// entry not yet published; so is a null segment.
 struct Entries {
-    segments: Box<[OnceLock<Segment>]>,
+    /// Segment `k` points at `segment_len(k)` entries (a leaked
+    /// `Box<[AtomicPtr<u8>]>`), or is null.
+    segments: Box<[AtomicPtr<AtomicPtr<u8>>]>,
 }
-
-/// One segment of entry pointers.
-type Segment = Box<[AtomicPtr<u8>]>;
 
 impl Entries {
     fn new() -> Self {
         Self {
-            segments: (0..SEGMENTS).map(|_| OnceLock::new()).collect(),
+            segments: (0..SEGMENTS)
+                .map(|_| AtomicPtr::new(ptr::null_mut()))
+                .collect(),
         }
+    }
+
+    /// The entry slot `i`, if its segment exists.
+    #[inline]
+    fn slot(&self, i: usize) -> Option<&AtomicPtr<u8>> {
+        let (seg, off) = locate(i);
+        let segment = self.segments.get(seg)?.load(Acquire);
+        if segment.is_null() {
+            return None;
+        }
+        // SAFETY: `off < segment_len(seg)` (by `locate`), the length of the
+        // allocation `segment` points at, so the offset stays inside it.
+        let entry = unsafe { segment.add(off) };
+        // SAFETY: a non-null segment pointer was published (with `Release`,
+        // seen by the `Acquire` load above) after its entries were
+        // initialized; segments are freed only in `drop`, which `&self`
+        // excludes.
+        Some(unsafe { &*entry })
     }
 
     /// The published pointer of entry `i`, if any.
     #[inline]
     fn get(&self, i: usize) -> Option<NonNull<u8>> {
-        let (seg, off) = locate(i);
-        let segment = self.segments.get(seg)?.get()?;
-        NonNull::new(segment[off].load(Acquire))
+        NonNull::new(self.slot(i)?.load(Acquire))
     }
 
     /// Publishes `ptr` as entry `i` (once; under the owning shard's lock).
     fn publish(&self, i: usize, ptr: NonNull<u8>) {
-        let (seg, off) = locate(i);
-        let segment = self.segments[seg].get_or_init(|| {
-            (0..segment_len(seg))
+        let (seg, _) = locate(i);
+        if self.segments[seg].load(Acquire).is_null() {
+            let fresh: Box<[AtomicPtr<u8>]> = (0..segment_len(seg))
                 .map(|_| AtomicPtr::new(ptr::null_mut()))
-                .collect()
-        });
-        segment[off].store(ptr.as_ptr(), Release);
+                .collect();
+            let fresh = Box::into_raw(fresh).cast::<AtomicPtr<u8>>();
+            if self.segments[seg]
+                .compare_exchange(ptr::null_mut(), fresh, AcqRel, Acquire)
+                .is_err()
+            {
+                // Another shard published this segment first.
+                let len = segment_len(seg);
+                // SAFETY: `fresh` came from `Box::into_raw` of a slice of
+                // `len` entries just above and was never shared.
+                drop(unsafe { Box::from_raw(ptr::slice_from_raw_parts_mut(fresh, len)) });
+            }
+        }
+        self.slot(i)
+            .expect("the segment was published above")
+            .store(ptr.as_ptr(), Release);
     }
 
     fn heap_bytes(&self) -> usize {
-        self.segments.len() * mem::size_of::<OnceLock<Segment>>()
-            + self
-                .segments
-                .iter()
-                .filter_map(OnceLock::get)
-                .map(|s| s.len() * mem::size_of::<AtomicPtr<u8>>())
+        self.segments.len() * mem::size_of::<AtomicPtr<AtomicPtr<u8>>>()
+            + (0..self.segments.len())
+                .filter(|&k| !self.segments[k].load(Acquire).is_null())
+                .map(|k| segment_len(k) * mem::size_of::<AtomicPtr<u8>>())
                 .sum::<usize>()
+    }
+}
+
+impl Drop for Entries {
+    fn drop(&mut self) {
+        for (k, segment) in self.segments.iter_mut().enumerate() {
+            let p = *segment.get_mut();
+            if !p.is_null() {
+                // SAFETY: `p` came from `Box::into_raw` of a slice of
+                // `segment_len(k)` entries in `publish`, and is freed once.
+                drop(unsafe { Box::from_raw(ptr::slice_from_raw_parts_mut(p, segment_len(k))) });
+            }
+        }
     }
 }
 
@@ -241,6 +282,21 @@ impl Drop for Arena {
 #[inline]
 unsafe fn read_str<'a>(at: NonNull<u8>) -> &'a str {
     let mut p = at.as_ptr().cast_const();
+    // SAFETY: `at` starts the length prefix that `Arena::push` wrote before
+    // publishing it (the caller's contract).
+    let first = unsafe { p.read() };
+    if first < 0x80 {
+        // One-byte prefix: the common case of a string under 128 bytes.
+        // SAFETY: the one-byte prefix is followed by the string's bytes in
+        // the same chunk.
+        let start = unsafe { p.add(1) };
+        // SAFETY: `Arena::push` copied `first` bytes of a `&str` there before
+        // publishing `at`; they are never written again and live as long as
+        // the arena (the caller's contract).
+        let bytes = unsafe { std::slice::from_raw_parts(start, usize::from(first)) };
+        // SAFETY: the bytes were copied from a `str`, so they are valid UTF-8.
+        return unsafe { std::str::from_utf8_unchecked(bytes) };
+    }
     let mut len = 0usize;
     let mut shift = 0;
     loop {
@@ -683,10 +739,9 @@ impl<S: BuildHasher> ConcurrentInterner<S> {
         for i in 0..self.len.load(Acquire) {
             // Symbols are dense: every index below `len` is published once
             // no thread is interning (we own `self`).
-            let (seg, off) = locate(i);
-            let s = self.entries.segments[seg]
-                .get()
-                .and_then(|segment| NonNull::new(segment[off].load(Acquire)))
+            let s = self
+                .entries
+                .get(i)
                 // SAFETY: published by `Arena::push` into an arena of
                 // `self.shards`, alive until the end of this function.
                 .map_or("", |at| unsafe { read_str(at) });

@@ -84,6 +84,13 @@ use crate::measure::{HeapContext, HeapSize};
 
 /// The default hasher of the interners: foldhash's fast hash with a random
 /// seed per interner (see [Hashing](self#hashing)).
+///
+/// ```
+/// use leanmem::intern::{DefaultHashBuilder, Interner};
+///
+/// let i: Interner<DefaultHashBuilder> = Interner::with_hasher(DefaultHashBuilder::default());
+/// assert!(i.is_empty());
+/// ```
 pub type DefaultHashBuilder = foldhash::fast::RandomState;
 
 /// Most bytes the buffer can address with `u32` offsets.

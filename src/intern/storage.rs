@@ -40,7 +40,8 @@ impl<'a> View<'a> {
     /// The string of index `i`, if there is one.
     #[inline(always)]
     pub(crate) fn get(self, i: usize) -> Option<&'a str> {
-        if i >= self.len() {
+        // `i` is a symbol index (below `u32::MAX`), so `i + 1` cannot wrap.
+        if i.wrapping_add(1) >= self.ends.len() {
             return None;
         }
         let (start, end) = (self.ends[i] as usize, self.ends[i + 1] as usize);
