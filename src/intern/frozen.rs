@@ -38,7 +38,7 @@ use crate::measure::{HeapContext, HeapSize};
 /// `Box<str>`, the offsets in a `Box<[u32]>` (4 bytes per string) and
 /// the table in a `Box<[u32]>` of `n + ⌈n/7⌉` buckets (4.57 bytes per
 /// string): ≈ 8.6 bytes per string beyond its bytes, the bound of this
-/// design. The inline part is 48 bytes with the default hasher.
+/// design. The inline part is 64 bytes with the default hasher.
 pub struct FrozenInterner<S = DefaultHashBuilder> {
     strings: FrozenStrings,
     table: Table,

@@ -8,9 +8,15 @@
 //!
 //! | type | for | memory per distinct string beyond its bytes (measured) |
 //! |---|---|---|
-//! | [`Interner`] | building, on one thread | ≈ 10–12 B while growing, ≈ 8.6 B after [`shrink_to_fit`](Interner::shrink_to_fit) |
-//! | [`FrozenInterner`] | reading, shared by any number of threads (`Sync`) | ≈ 8.6 B |
-//! | [`ConcurrentInterner`] | interning from many threads at once | ≈ 16–20 B |
+//! | [`Interner`] | building, on one thread | 11.3 B while growing, 8.6 B after [`shrink_to_fit`](Interner::shrink_to_fit) |
+//! | [`FrozenInterner`] | reading, shared by any number of threads (`Sync`) | 8.6 B |
+//! | [`ConcurrentInterner`] | interning from many threads at once | 16.3 B |
+//!
+//! Measured on 25 331 distinct identifiers (10.3 bytes each on average)
+//! from 1M tokens of Rust sources by `benches/intern.rs` and the size
+//! report; for comparison, string-interner's `StringBackend` took 16.9 B,
+//! lasso's `Rodeo` 32.9 B, `ThreadedRodeo` 75 B and a
+//! `HashMap<String, u32>` + `Vec<String>` 84 B per string.
 //!
 //! The three keep the same symbols: [`Interner::freeze`],
 //! [`FrozenInterner::thaw`] and the `From` conversions move an interner from
@@ -160,7 +166,7 @@ fn build_table<S: BuildHasher>(strings: View<'_>, hasher: &S, buckets: usize) ->
 /// `u32::MAX` bytes in total and `u32::MAX` in number
 /// ([`try_intern`](Self::try_intern) reports both).
 ///
-/// The inline part is 64 bytes with the default hasher.
+/// The inline part is 80 bytes with the default hasher.
 pub struct Interner<S = DefaultHashBuilder> {
     strings: Strings,
     table: Table,

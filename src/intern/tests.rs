@@ -199,3 +199,10 @@ fn concurrent_large_and_empty_strings() {
     let distinct: HashSet<_> = small.iter().collect();
     assert_eq!(distinct.len(), 1000);
 }
+
+#[test]
+fn inline_sizes_are_as_documented() {
+    assert_eq!(std::mem::size_of::<Interner>(), 80);
+    assert_eq!(std::mem::size_of::<FrozenInterner>(), 64);
+    assert_eq!(std::mem::size_of::<Symbol>(), 4);
+}

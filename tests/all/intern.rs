@@ -372,7 +372,7 @@ enum Want {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(96))]
+    #![proptest_config(ProptestConfig::with_cases(64))]
 
     /// Every operation agrees with the model; symbols stay stable and
     /// dense; the frozen and concurrent forms answer the same; the heap
