@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicPtr, AtomicUsize};
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use super::iter::symbol_at;
-use super::table::{Probe, Table, buckets_for};
+use super::table::{Probe, Table};
 use super::{DefaultHashBuilder, InternError, Interner, MAX_STRINGS, Symbol, hash_str};
 use crate::measure::{HeapContext, HeapSize};
 
@@ -671,7 +671,7 @@ impl<S: BuildHasher> ConcurrentInterner<S> {
         if inner.count >= inner.table.max_entries() || !inner.table.fits(value) {
             let max = inner.table.max_entries();
             let entries = (max + (max >> 2)).max(inner.count + 1).max(8);
-            let mut table = Table::with_buckets(buckets_for(entries), u64::from(value) * 2);
+            let mut table = Table::growing(entries, u64::from(value) * 2);
             for v in inner.table.values() {
                 table.insert_unique(hash_str(&self.hasher, self.resolve_value(v)), v);
             }

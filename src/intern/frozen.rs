@@ -38,7 +38,7 @@ use crate::measure::{HeapContext, HeapSize};
 /// `Box<str>`, the offsets in a `Box<[u32]>` (4 bytes per string) and
 /// the table in a `Box<[u32]>` of `n + ⌈n/7⌉` buckets (4.57 bytes per
 /// string): ≈ 8.6 bytes per string beyond its bytes, the bound of this
-/// design. The inline part is 64 bytes with the default hasher.
+/// design. The inline part is 72 bytes with the default hasher.
 pub struct FrozenInterner<S = DefaultHashBuilder> {
     strings: FrozenStrings,
     table: Table,
@@ -56,7 +56,7 @@ impl<S> FrozenInterner<S> {
         let table = if table.buckets() == buckets {
             table
         } else {
-            build_table(strings.view(), &hasher, buckets)
+            build_table(strings.view(), &hasher, Table::with_buckets(buckets, 0))
         };
         Self {
             strings,

@@ -22,6 +22,8 @@ use std::fmt;
 pub(crate) struct Table {
     /// `0` = empty, else `fingerprint | value`.
     slots: Box<[u32]>,
+    /// Entries the table takes before it must grow (below `slots.len()`).
+    limit: usize,
     /// Mask of the value bits (`(1 << bits) - 1`, or all ones).
     mask: u32,
 }
@@ -52,6 +54,14 @@ pub(crate) const fn buckets_for(entries: usize) -> usize {
     }
 }
 
+/// Buckets of a table grown to hold `entries` entries at 4/5 load: while an
+/// interner grows, a little more room than the 7/8 of exact sizing keeps
+/// probes short (the table is exactly sized again by `shrink_to_fit`).
+#[inline]
+pub(crate) const fn growing_buckets(entries: usize) -> usize {
+    entries + entries.div_ceil(4)
+}
+
 /// The value mask for values up to `max_value`.
 #[inline]
 const fn mask_for(max_value: u64) -> u32 {
@@ -79,11 +89,23 @@ pub(crate) enum Probe {
 
 impl Table {
     /// A table of exactly `buckets` buckets that accepts values up to
-    /// `max_value`.
+    /// `max_value`, and takes entries up to 7/8 of its buckets.
     pub(crate) fn with_buckets(buckets: usize, max_value: u64) -> Self {
+        Self::sized(buckets, max_entries(buckets), max_value)
+    }
+
+    /// A table that takes `entries` entries at 4/5 load (see
+    /// [`growing_buckets`]), accepting values up to `max_value`.
+    pub(crate) fn growing(entries: usize, max_value: u64) -> Self {
+        Self::sized(growing_buckets(entries), entries, max_value)
+    }
+
+    fn sized(buckets: usize, limit: usize, max_value: u64) -> Self {
+        debug_assert!(limit < buckets || buckets == 0);
         Self {
             slots: vec![0u32; buckets].into_boxed_slice(),
-            mask: mask_for(max_value.max(max_entries(buckets) as u64)),
+            limit,
+            mask: mask_for(max_value.max(limit as u64)),
         }
     }
 
@@ -96,7 +118,7 @@ impl Table {
     /// Entries the table holds before it must grow.
     #[inline]
     pub(crate) fn max_entries(&self) -> usize {
-        max_entries(self.slots.len())
+        self.limit
     }
 
     /// Whether `value` fits in the value bits.

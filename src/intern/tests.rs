@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::hash::BuildHasher;
 
 use super::concurrent::locate_for_tests as locate;
-use super::table::{buckets_for, max_entries};
+use super::table::{buckets_for, growing_buckets, max_entries};
 use super::*;
 
 /// A hasher that sends every string to the same hash: the worst case.
@@ -57,19 +57,21 @@ fn with_capacity_is_exact_and_interning_within_it_does_not_grow() {
     i.intern("one more");
     assert_eq!(i.strings.string_capacity() + 1, 101 + 16);
     assert_eq!(i.byte_capacity(), 1000 + 128); // the smallest step
-    assert_eq!(i.table.max_entries(), max_entries(buckets_for(125)));
+    assert_eq!(i.table.max_entries(), 125);
+    assert_eq!(i.table.buckets(), growing_buckets(125));
 }
 
 #[test]
 fn growth_steps_are_an_eighth_and_a_quarter() {
     let mut i = Interner::new();
-    let mut last = (0, 0, 0);
+    let mut last = (0, 0, 0, 0);
     for n in 0..20_000 {
         i.intern(&n.to_string());
         let now = (
             i.strings.string_capacity() + 1,
             i.byte_capacity(),
             i.table.buckets(),
+            i.table.max_entries(),
         );
         if now.0 != last.0 && last.0 > 128 {
             assert_eq!(now.0, last.0 + last.0 / 8, "offsets grow by 1/8");
@@ -78,8 +80,9 @@ fn growth_steps_are_an_eighth_and_a_quarter() {
             assert_eq!(now.1, last.1 + last.1 / 8, "bytes grow by 1/8");
         }
         if now.2 != last.2 && last.2 > 64 {
-            let grown = max_entries(last.2) + max_entries(last.2) / 4;
-            assert_eq!(now.2, buckets_for(grown), "table grows by 1/4");
+            let grown = last.3 + last.3 / 4;
+            assert_eq!(now.2, growing_buckets(grown), "table grows by 1/4");
+            assert_eq!(now.3, grown);
         }
         last = now;
     }
@@ -202,7 +205,28 @@ fn concurrent_large_and_empty_strings() {
 
 #[test]
 fn inline_sizes_are_as_documented() {
-    assert_eq!(std::mem::size_of::<Interner>(), 80);
-    assert_eq!(std::mem::size_of::<FrozenInterner>(), 64);
+    assert_eq!(std::mem::size_of::<Interner>(), 88);
+    assert_eq!(std::mem::size_of::<FrozenInterner>(), 72);
     assert_eq!(std::mem::size_of::<Symbol>(), 4);
+}
+
+#[test]
+fn short_and_long_byte_comparisons_are_exact() {
+    let samples: Vec<Vec<u8>> = (0..=40)
+        .flat_map(|n| {
+            let base: Vec<u8> = (0..n as u8).map(|k| b'a' + k % 26).collect();
+            let mut variants = vec![base.clone()];
+            for at in 0..n {
+                let mut v = base.clone();
+                v[at] ^= 1;
+                variants.push(v);
+            }
+            variants
+        })
+        .collect();
+    for a in &samples {
+        for b in &samples {
+            assert_eq!(same_bytes(a, b), a == b, "{a:?} vs {b:?}");
+        }
+    }
 }
