@@ -394,8 +394,8 @@ impl Shard {
 ///   bytes) in its shard's arena, whose chunks grow by 1/8 of the arena and
 ///   never move; an 8-byte pointer in the symbol-indexed entry array, whose
 ///   segments never move and each add at most 1/4 to its length; one
-///   `u32` slot in its shard's table (≤ 7/8 full, grown by 1/4).
-///   Together ≈ 14–19 bytes beyond the string's bytes (16.3 measured on
+///   `u32` slot in its shard's table (≤ 4/5 full, grown by 1/4).
+///   Together ≈ 14–19 bytes beyond the string's bytes (16.5 measured on
 ///   identifiers, where lasso's `ThreadedRodeo` takes 75).
 /// * Fixed: the shards (one 128-byte cache-line pair each) and the segment
 ///   directory (100 slots).

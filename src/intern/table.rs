@@ -12,8 +12,9 @@
 //! Buckets are found by multiply-shift ("fastrange") of the 64-bit hash onto
 //! the bucket count, so a table can be exactly as large as its load factor
 //! requires. Collisions are resolved by linear probing; no entry is ever
-//! removed, so there are no tombstones. The table is at most 7/8 full, which
-//! guarantees every probe sequence meets an empty slot.
+//! removed, so there are no tombstones. The table is at most 7/8 full (4/5
+//! while an interner grows), which guarantees every probe sequence meets an
+//! empty slot.
 
 use std::fmt;
 
@@ -145,7 +146,7 @@ impl Table {
 
     /// Looks for the value whose string has `hash` and satisfies `eq`.
     /// `eq` receives a stored value (index + 1).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn probe(&self, hash: u64, mut eq: impl FnMut(u32) -> bool) -> Probe {
         let n = self.slots.len();
         if n == 0 {
