@@ -7,15 +7,19 @@
 //! every resolve.
 #![allow(unsafe_code)]
 
+use std::cell::UnsafeCell;
 use std::fmt;
 use std::hash::BuildHasher;
 use std::iter::FusedIterator;
 use std::mem::{self, ManuallyDrop};
 use std::ops::Index;
+use std::ops::{Deref, DerefMut};
 use std::ptr::{self, NonNull};
 use std::sync::atomic::Ordering::{AcqRel, Acquire, Release};
+use std::sync::atomic::Ordering::{Relaxed, SeqCst};
+use std::sync::atomic::{AtomicBool, AtomicU32};
 use std::sync::atomic::{AtomicPtr, AtomicUsize};
-use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::iter::symbol_at;
 use super::table::{Probe, Table};
@@ -329,42 +333,144 @@ struct ShardInner {
     count: usize,
 }
 
-/// One lock, on its own cache lines so shards do not share them.
+/// Most shards an interner has.
+const MAX_SHARDS: usize = 64;
+/// Reader slots: each thread announces its reads in one of them (threads
+/// beyond this many share slots, which is correct, only slower).
+const READER_SLOTS: usize = 16;
+
+/// A shard: its state, a flag raised by the writer that holds it, and a
+/// mutex that orders writers. On its own cache lines so shards do not share
+/// them.
+///
+/// Readers take no lock: a reader counts itself in its thread's reader slot
+/// for this shard, then checks that no writer holds the shard; a writer
+/// raises the flag, then waits until every slot's count for this shard is
+/// zero. Both steps are sequentially consistent, so at least one side sees
+/// the other (as in Dekker's algorithm): either the reader backs off, or the
+/// writer waits for it. Readers of a shard write only their own slot's cache
+/// line, so threads that look strings up do not make cache lines bounce
+/// between cores, as a shared reader count would.
 #[repr(align(128))]
 struct Shard {
-    lock: RwLock<ShardInner>,
+    writer: AtomicBool,
+    writers: Mutex<()>,
+    inner: UnsafeCell<ShardInner>,
 }
+
+// SAFETY: `inner` is read only through `ReadGuard`s, which exist only while
+// no writer holds the shard, and written only through the one `WriteGuard`
+// that excludes readers and other writers (see the protocol on `Shard`).
+// `ShardInner` is `Send` and `Sync` (its arena by the impls above), so
+// sharing `&ShardInner` between readers is sound.
+unsafe impl Sync for Shard {}
 
 impl Shard {
     fn new() -> Self {
         Self {
-            lock: RwLock::new(ShardInner {
+            writer: AtomicBool::new(false),
+            writers: Mutex::new(()),
+            inner: UnsafeCell::new(ShardInner {
                 table: Table::default(),
                 arena: Arena::new(),
                 count: 0,
             }),
         }
     }
+}
 
-    /// Locks survive a panic elsewhere: a shard's state is consistent
-    /// between any two statements that could panic (a string is published
-    /// before the table refers to it).
-    fn read(&self) -> RwLockReadGuard<'_, ShardInner> {
-        self.lock.read().unwrap_or_else(PoisonError::into_inner)
+/// One thread slot's reader counts, one per shard, on its own cache lines.
+#[repr(align(128))]
+struct ReaderLine {
+    counts: [AtomicU32; MAX_SHARDS],
+}
+
+impl ReaderLine {
+    fn new() -> Self {
+        Self {
+            counts: std::array::from_fn(|_| AtomicU32::new(0)),
+        }
     }
+}
 
-    fn write(&self) -> RwLockWriteGuard<'_, ShardInner> {
-        self.lock.write().unwrap_or_else(PoisonError::into_inner)
+/// This thread's reader slot.
+#[inline]
+fn reader_slot() -> usize {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    thread_local! {
+        static SLOT: usize = NEXT.fetch_add(1, Relaxed) % READER_SLOTS;
+    }
+    SLOT.with(|slot| *slot)
+}
+
+/// Waits a moment for another thread (spins, then yields).
+#[inline]
+fn back_off(round: &mut u32) {
+    if *round < 64 {
+        std::hint::spin_loop();
+        *round += 1;
+    } else {
+        std::thread::yield_now();
+    }
+}
+
+/// Shared access to a shard; counted in the reader's slot until dropped.
+struct ReadGuard<'a> {
+    count: &'a AtomicU32,
+    inner: &'a ShardInner,
+}
+
+impl Deref for ReadGuard<'_> {
+    type Target = ShardInner;
+    #[inline]
+    fn deref(&self) -> &ShardInner {
+        self.inner
+    }
+}
+
+impl Drop for ReadGuard<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        self.count.fetch_sub(1, Release);
+    }
+}
+
+/// Exclusive access to a shard; lowers the writer flag when dropped, before
+/// the writers' mutex is released.
+struct WriteGuard<'a> {
+    writer: &'a AtomicBool,
+    inner: &'a mut ShardInner,
+    _writers: MutexGuard<'a, ()>,
+}
+
+impl Deref for WriteGuard<'_> {
+    type Target = ShardInner;
+    fn deref(&self) -> &ShardInner {
+        self.inner
+    }
+}
+
+impl DerefMut for WriteGuard<'_> {
+    fn deref_mut(&mut self) -> &mut ShardInner {
+        self.inner
+    }
+}
+
+impl Drop for WriteGuard<'_> {
+    fn drop(&mut self) {
+        self.writer.store(false, Release);
     }
 }
 
 /// An interner shared by many threads: `intern(&self)` from any of them,
 /// [`resolve`](Self::resolve) without any lock.
 ///
-/// Strings are spread over shards by hash, each with its own reader-writer
-/// lock, table and append-only byte arena: interning a string takes only
-/// its shard's lock (read lock for a string already there, write lock to
-/// add one), so threads rarely wait for each other. Symbols come from one
+/// Strings are spread over shards by hash, each with its own table and
+/// append-only byte arena. Looking up a string already there writes only a
+/// counter on the calling thread's own cache line (no lock word shared
+/// between cores, so lookups from two threads run twice as fast as from
+/// one); adding a string takes its shard's writer lock, which waits for that
+/// shard's readers to leave. Threads rarely wait for each other. Symbols come from one
 /// counter, so they are dense and in insertion order, as in [`Interner`].
 ///
 /// ```
@@ -397,13 +503,15 @@ impl Shard {
 ///   `u32` slot in its shard's table (≤ 4/5 full, grown by 1/4).
 ///   Together ≈ 14–19 bytes beyond the string's bytes (16.5 measured on
 ///   identifiers, where lasso's `ThreadedRodeo` takes 75).
-/// * Fixed: the shards (one 128-byte cache-line pair each) and the segment
-///   directory (100 slots).
+/// * Fixed: the shards (128 bytes each, at most 64), 16 reader lines of
+///   256 bytes (one per thread slot) and the segment directory (100 slots):
+///   about 6 KiB with 8 shards.
 ///
 /// Resolving reads the entry pointer with one `Acquire` load and the
 /// string's bytes behind it; no lock, no hashing.
 pub struct ConcurrentInterner<S = DefaultHashBuilder> {
     shards: Box<[Shard]>,
+    readers: Box<[ReaderLine]>,
     shard_mask: usize,
     entries: Entries,
     /// Symbols handed out.
@@ -432,7 +540,7 @@ impl ConcurrentInterner {
     }
 
     /// An empty interner with `shards` shards (rounded up to a power of
-    /// two, at least 1). More shards, fewer collisions between threads;
+    /// two, 1 to 64). More shards, fewer writers waiting for each other;
     /// each costs a few hundred bytes.
     ///
     /// ```
@@ -465,7 +573,7 @@ impl<S> ConcurrentInterner<S> {
     }
 
     /// An empty interner with `shards` shards (rounded up to a power of
-    /// two) hashing with `hasher`.
+    /// two, 1 to 64) hashing with `hasher`.
     ///
     /// ```
     /// use leanmem::intern::{ConcurrentInterner, DefaultHashBuilder};
@@ -475,9 +583,10 @@ impl<S> ConcurrentInterner<S> {
     /// ```
     #[must_use]
     pub fn with_shards_and_hasher(shards: usize, hasher: S) -> Self {
-        let n = shards.max(1).next_power_of_two();
+        let n = shards.clamp(1, MAX_SHARDS).next_power_of_two();
         Self {
             shards: (0..n).map(|_| Shard::new()).collect(),
+            readers: (0..READER_SLOTS).map(|_| ReaderLine::new()).collect(),
             shard_mask: n - 1,
             entries: Entries::new(),
             len: AtomicUsize::new(0),
@@ -585,10 +694,60 @@ impl<S> ConcurrentInterner<S> {
     }
 }
 
+impl<S> ConcurrentInterner<S> {
+    /// Shared access to shard `index` (see the protocol on [`Shard`]).
+    #[inline]
+    fn read_shard(&self, index: usize) -> ReadGuard<'_> {
+        let shard = &self.shards[index];
+        let count = &self.readers[reader_slot()].counts[index];
+        let mut round = 0;
+        loop {
+            count.fetch_add(1, SeqCst);
+            if !shard.writer.load(SeqCst) {
+                // SAFETY: this thread is counted as a reader of the shard and
+                // saw no writer after counting itself, so no `WriteGuard`
+                // exists now, and none can be made until the count drops
+                // (when the returned guard does): a writer raises the flag
+                // and then waits for every count to be zero.
+                let inner = unsafe { &*shard.inner.get() };
+                return ReadGuard { count, inner };
+            }
+            count.fetch_sub(1, Release);
+            while shard.writer.load(Acquire) {
+                back_off(&mut round);
+            }
+        }
+    }
+
+    /// Exclusive access to shard `index` (see the protocol on [`Shard`]).
+    /// The calling thread must not hold a read guard of the same shard.
+    fn write_shard(&self, index: usize) -> WriteGuard<'_> {
+        let shard = &self.shards[index];
+        let writers = shard.writers.lock().unwrap_or_else(PoisonError::into_inner);
+        shard.writer.store(true, SeqCst);
+        for line in self.readers.iter() {
+            let mut round = 0;
+            while line.counts[index].load(SeqCst) != 0 {
+                back_off(&mut round);
+            }
+        }
+        // SAFETY: other writers are excluded by the `writers` mutex, held by
+        // the guard; readers by the protocol: every reader counted before the
+        // flag went up has left (counts are zero), and every later one sees
+        // the flag and backs off until the guard lowers it.
+        let inner = unsafe { &mut *shard.inner.get() };
+        WriteGuard {
+            writer: &shard.writer,
+            inner,
+            _writers: writers,
+        }
+    }
+}
+
 impl<S: BuildHasher> ConcurrentInterner<S> {
     #[inline]
-    fn shard(&self, hash: u64) -> &Shard {
-        &self.shards[hash as usize & self.shard_mask]
+    fn shard_index(&self, hash: u64) -> usize {
+        hash as usize & self.shard_mask
     }
 
     #[inline]
@@ -598,8 +757,8 @@ impl<S: BuildHasher> ConcurrentInterner<S> {
 
     /// The symbol of `s`, interning it first if it is new.
     ///
-    /// Takes `s`'s shard's read lock, and its write lock if `s` is new.
-    /// Computes in **O(len(s))** expected time.
+    /// Reads `s`'s shard without a lock, and takes its writer lock if `s`
+    /// is new. Computes in **O(len(s))** expected time.
     ///
     /// # Panics
     ///
@@ -648,14 +807,14 @@ impl<S: BuildHasher> ConcurrentInterner<S> {
         max_strings: usize,
     ) -> Result<Symbol, InternError> {
         let hash = hash_str(&self.hasher, s);
-        let shard = self.shard(hash);
+        let index = self.shard_index(hash);
         {
-            let inner = shard.read();
+            let inner = self.read_shard(index);
             if let Probe::Found(v) = self.find(&inner, hash, s) {
                 return Ok(symbol_at((v - 1) as usize));
             }
         }
-        let mut inner = shard.write();
+        let mut inner = self.write_shard(index);
         let vacant = match self.find(&inner, hash, s) {
             Probe::Found(v) => return Ok(symbol_at((v - 1) as usize)),
             Probe::Vacant(at) => at,
@@ -690,8 +849,8 @@ impl<S: BuildHasher> ConcurrentInterner<S> {
             .unwrap_or_default()
     }
 
-    /// The symbol of `s` if it has been interned; never inserts. Takes
-    /// `s`'s shard's read lock.
+    /// The symbol of `s` if it has been interned; never inserts. Takes no
+    /// lock (waits only while a writer adds a string to the same shard).
     ///
     /// ```
     /// use leanmem::intern::ConcurrentInterner;
@@ -704,7 +863,7 @@ impl<S: BuildHasher> ConcurrentInterner<S> {
     #[inline]
     pub fn get(&self, s: &str) -> Option<Symbol> {
         let hash = hash_str(&self.hasher, s);
-        match self.find(&self.shard(hash).read(), hash, s) {
+        match self.find(&self.read_shard(self.shard_index(hash)), hash, s) {
             Probe::Found(v) => Some(symbol_at((v - 1) as usize)),
             Probe::Vacant(_) => None,
         }
@@ -880,10 +1039,10 @@ impl<S: BuildHasher + Default, T: AsRef<str>> FromIterator<T> for ConcurrentInte
 }
 
 impl<S> HeapSize for ConcurrentInterner<S> {
-    /// Shards, tables, arenas (chunk capacity) and entry segments, exactly
-    /// as allocated. Takes each shard's read lock in turn, so while other
-    /// threads intern it is a snapshot of a moving target. The hasher is not
-    /// counted.
+    /// Shards, reader lines, tables, arenas (chunk capacity) and entry
+    /// segments, exactly as allocated. Reads each shard in turn, so while
+    /// other threads intern it is a snapshot of a moving target. The hasher
+    /// is not counted.
     ///
     /// ```
     /// use leanmem::intern::ConcurrentInterner;
@@ -896,11 +1055,10 @@ impl<S> HeapSize for ConcurrentInterner<S> {
     /// ```
     fn heap_size_with(&self, _: &mut HeapContext) -> usize {
         let shards = self.shards.len() * mem::size_of::<Shard>()
-            + self
-                .shards
-                .iter()
-                .map(|shard| {
-                    let inner = shard.read();
+            + self.readers.len() * mem::size_of::<ReaderLine>()
+            + (0..self.shards.len())
+                .map(|index| {
+                    let inner = self.read_shard(index);
                     inner.table.heap_bytes() + inner.arena.heap_bytes()
                 })
                 .sum::<usize>();

@@ -456,3 +456,53 @@ proptest! {
         prop_assert_eq!(i.byte_len(), model.strings.iter().map(String::len).sum::<usize>());
     }
 }
+
+#[test]
+fn lookups_run_while_writers_grow_the_same_shards() {
+    // Two shards: every reader shares a shard with the writers, whose
+    // tables are rebuilt many times while the readers look up and resolve.
+    let c = Arc::new(ConcurrentInterner::with_shards(2));
+    let known: Vec<(String, Symbol)> = (0..2000)
+        .map(|n| {
+            let s = format!("known{n}");
+            let sym = c.intern(&s);
+            (s, sym)
+        })
+        .collect();
+    let known = Arc::new(known);
+    let writers: Vec<_> = (0..2)
+        .map(|t| {
+            let c = Arc::clone(&c);
+            std::thread::spawn(move || {
+                for n in 0..20_000 {
+                    let s = format!("new{t}_{n}");
+                    let sym = c.intern(&s);
+                    assert_eq!(c.resolve(sym), Some(s.as_str()));
+                }
+            })
+        })
+        .collect();
+    let readers: Vec<_> = (0..2)
+        .map(|t| {
+            let c = Arc::clone(&c);
+            let known = Arc::clone(&known);
+            std::thread::spawn(move || {
+                for round in 0..20 {
+                    for (s, sym) in known.iter().skip((t + round) % 7) {
+                        assert_eq!(c.get(s), Some(*sym));
+                        assert_eq!(c.resolve(*sym), Some(s.as_str()));
+                    }
+                }
+            })
+        })
+        .collect();
+    for h in writers.into_iter().chain(readers) {
+        h.join().unwrap();
+    }
+    assert_eq!(c.len(), 2000 + 2 * 20_000);
+    let single = Arc::try_unwrap(c).expect("joined").into_interner();
+    assert_eq!(single.get("known7"), Some(known[7].1));
+    check("concurrent rebuilt from the result", || {
+        ConcurrentInterner::from(single.clone())
+    });
+}
