@@ -501,7 +501,7 @@ impl Drop for WriteGuard<'_> {
 ///   never move; an 8-byte pointer in the symbol-indexed entry array, whose
 ///   segments never move and each add at most 1/4 to its length; one
 ///   `u32` slot in its shard's table (≤ 4/5 full, grown by 1/4).
-///   Together ≈ 14–19 bytes beyond the string's bytes (16.5 measured on
+///   Together ≈ 14–19 bytes beyond the string's bytes (16.9 measured on
 ///   identifiers, where lasso's `ThreadedRodeo` takes 75).
 /// * Fixed: the shards (128 bytes each, at most 64), 16 reader lines of
 ///   256 bytes (one per thread slot) and the segment directory (100 slots):
