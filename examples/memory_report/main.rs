@@ -23,6 +23,7 @@ use leanmem::measure::TrackingAllocator;
 static ALLOC: TrackingAllocator = TrackingAllocator::system();
 
 mod deque_rows;
+mod intern_rows;
 mod measure_rows;
 mod report;
 mod weak_rows;
@@ -42,6 +43,7 @@ fn main() -> ExitCode {
     measure_rows::add(&mut report, &options);
     deque_rows::add(&mut report, &options);
     weak_rows::add(&mut report, &options);
+    intern_rows::add(&mut report, &options);
     if let Err(e) = report.verify() {
         eprintln!("memory_report: {e}");
         return ExitCode::FAILURE;
