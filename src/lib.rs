@@ -40,6 +40,7 @@
 
 pub mod deque;
 pub mod error;
+pub mod hash;
 pub mod intern;
 pub mod measure;
 pub mod weak;

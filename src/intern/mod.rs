@@ -90,16 +90,7 @@ use self::storage::{MIN_STRINGS, Strings, View};
 use self::table::{Probe, Table, buckets_for};
 use crate::measure::{HeapContext, HeapSize};
 
-/// The default hasher of the interners: foldhash's fast hash with a random
-/// seed per interner (see [Hashing](self#hashing)).
-///
-/// ```
-/// use leanmem::intern::{DefaultHashBuilder, Interner};
-///
-/// let i: Interner<DefaultHashBuilder> = Interner::with_hasher(DefaultHashBuilder::default());
-/// assert!(i.is_empty());
-/// ```
-pub type DefaultHashBuilder = foldhash::fast::RandomState;
+pub use crate::hash::DefaultHashBuilder;
 
 /// Most bytes the buffer can address with `u32` offsets.
 const MAX_BYTES: usize = u32::MAX as usize;
