@@ -172,7 +172,7 @@ impl<K, V, S> WeakCache<K, V, S> {
     /// use std::hash::RandomState;
     /// use leanmem::weak::WeakCache;
     ///
-    /// let cache: WeakCache<u64, u64> = WeakCache::with_hasher(4, RandomState::new());
+    /// let cache: WeakCache<u64, u64, RandomState> = WeakCache::with_hasher(4, RandomState::new());
     /// assert!(cache.is_empty());
     /// ```
     #[must_use]

@@ -131,7 +131,7 @@ impl<P: StrongRef, V, S> WeakKeyMap<P, V, S> {
     /// use std::sync::Arc;
     /// use leanmem::weak::WeakKeyMap;
     ///
-    /// let map: WeakKeyMap<Arc<u8>, u8> = WeakKeyMap::with_hasher(RandomState::new());
+    /// let map: WeakKeyMap<Arc<u8>, u8, RandomState> = WeakKeyMap::with_hasher(RandomState::new());
     /// assert_eq!(map.len(), 0);
     /// ```
     #[must_use]
@@ -681,7 +681,7 @@ impl<P: StrongRef, S> WeakSet<P, S> {
     /// use std::sync::Arc;
     /// use leanmem::weak::WeakSet;
     ///
-    /// let set: WeakSet<Arc<u8>> = WeakSet::with_hasher(RandomState::new());
+    /// let set: WeakSet<Arc<u8>, RandomState> = WeakSet::with_hasher(RandomState::new());
     /// assert!(set.is_empty());
     /// ```
     #[must_use]

@@ -334,7 +334,7 @@ impl<K, V, S> NotifyingMap<K, V, S> {
     /// use std::hash::RandomState;
     /// use leanmem::weak::NotifyingMap;
     ///
-    /// let map: NotifyingMap<u64, u64> = NotifyingMap::with_hasher(RandomState::new());
+    /// let map: NotifyingMap<u64, u64, RandomState> = NotifyingMap::with_hasher(RandomState::new());
     /// assert!(map.is_empty());
     /// ```
     #[must_use]
@@ -349,7 +349,7 @@ impl<K, V, S> NotifyingMap<K, V, S> {
     /// use std::hash::RandomState;
     /// use leanmem::weak::NotifyingMap;
     ///
-    /// let map: NotifyingMap<u64, u64> =
+    /// let map: NotifyingMap<u64, u64, RandomState> =
     ///     NotifyingMap::with_capacity_and_hasher(10, RandomState::new());
     /// assert!(map.capacity() >= 10);
     /// ```

@@ -165,7 +165,7 @@ impl<K, P: StrongRef, S> WeakValueMap<K, P, S> {
     /// use std::sync::Arc;
     /// use leanmem::weak::WeakValueMap;
     ///
-    /// let map: WeakValueMap<u64, Arc<u8>> = WeakValueMap::with_hasher(RandomState::new());
+    /// let map: WeakValueMap<u64, Arc<u8>, RandomState> = WeakValueMap::with_hasher(RandomState::new());
     /// assert_eq!(map.len(), 0);
     /// ```
     #[must_use]
@@ -184,7 +184,7 @@ impl<K, P: StrongRef, S> WeakValueMap<K, P, S> {
     /// use std::sync::Arc;
     /// use leanmem::weak::WeakValueMap;
     ///
-    /// let map: WeakValueMap<u64, Arc<u8>> =
+    /// let map: WeakValueMap<u64, Arc<u8>, RandomState> =
     ///     WeakValueMap::with_capacity_and_hasher(10, RandomState::new());
     /// assert!(map.capacity() >= 10);
     /// ```
