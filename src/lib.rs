@@ -37,9 +37,11 @@
 
 pub mod error;
 pub mod measure;
+pub mod packed;
 
 pub use crate::error::MeasureError;
 pub use crate::measure::{HeapSize, TrackingAllocator};
+pub use crate::packed::{BlockPackedVec, PackedVec};
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]
