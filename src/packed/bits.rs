@@ -19,22 +19,40 @@ pub(crate) fn words_for(len: usize, width: u32) -> Option<usize> {
 
 /// Field `index` of `width` bits (`mask` = its all-ones value). Words past
 /// the end read as zero, so this never panics.
+///
+/// Fields of up to 57 bits start within the first byte of an 8-byte window,
+/// so on little-endian machines they are one unaligned load; wider fields
+/// (and the last few bytes of the words) take one or two word loads.
 #[inline(always)]
 pub(crate) fn read(words: &[u64], width: u32, mask: u64, index: usize) -> u64 {
     let bit = index.wrapping_mul(width as usize);
+    #[cfg(target_endian = "little")]
+    if width <= 57 {
+        if let Some(w) = super::unaligned::load_at(words, bit / 8) {
+            return (w >> (bit % 8)) & mask;
+        }
+    }
+    read_words(words, width, mask, bit)
+}
+
+/// The field of `width` bits at `bit`, from one or two word loads.
+#[inline(always)]
+fn read_words(words: &[u64], width: u32, mask: u64, bit: usize) -> u64 {
     let wi = bit / 64;
     let off = (bit % 64) as u32;
     let lo = match words.get(wi) {
         Some(&w) => w >> off,
         None => 0,
     };
-    // `(w << 1) << (63 - off)` is `w << (64 - off)` without the undefined
-    // shift by 64 when `off == 0` (it then yields 0).
-    let hi = match words.get(wi + 1) {
-        Some(&w) => (w << 1) << (63 - off),
-        None => 0,
-    };
-    (lo | hi) & mask
+    if off + width <= 64 {
+        lo & mask
+    } else {
+        let hi = match words.get(wi + 1) {
+            Some(&w) => w << (64 - off),
+            None => 0,
+        };
+        (lo | hi) & mask
+    }
 }
 
 /// Overwrites field `index` with `value` (`value <= mask`).
@@ -135,21 +153,54 @@ pub(crate) type Unpack = fn(&[u64], &mut [u64; GROUP]);
 /// A packing kernel: 64 fields into the first `width` words of its output.
 pub(crate) type Pack = fn(&[u64; GROUP], &mut [u64]);
 
-/// Something that consumes unpacked groups of fields, in order.
+/// Something that consumes fields, in order: a reduction run inside the
+/// specialised kernels, so fields never leave registers.
 pub(crate) trait GroupSink {
     /// Called with each group's fields (fewer than 64 for the last).
     fn group(&mut self, fields: &[u64]);
+    /// Called with the 64 fields of a full group, one at a time, by a
+    /// kernel specialised on the width. The default collects them and
+    /// calls [`group`](Self::group).
+    fn group_start(&mut self) {}
+    /// One field of a full group.
+    fn field(&mut self, v: u64);
+    /// After the 64th field of a full group.
+    fn group_end(&mut self) {}
 }
 
-/// The fields of `len` values of width `W` in `words`, fed to `sink` group by
-/// group, in one loop specialised on the width.
+/// Feeds the 64 fields of width `W` held by the first `W` words of `src`
+/// to `sink`, one by one, with every shift a compile-time constant.
+#[inline(always)]
+fn reduce_group<const W: usize, S: GroupSink>(src: &[u64], sink: &mut S) {
+    sink.group_start();
+    if W == 0 {
+        for _ in 0..GROUP {
+            sink.field(0);
+        }
+    } else {
+        let src = &src[..W];
+        let mask = super::int::mask(W as u32);
+        unroll64!(j => {
+            let bit = j * W;
+            let wi = bit / 64;
+            let off = bit % 64;
+            let mut v = src[wi] >> off;
+            if off + W > 64 {
+                v |= src[wi + 1] << (64 - off);
+            }
+            sink.field(v & mask);
+        });
+    }
+    sink.group_end();
+}
+
+/// The fields of `len` values of width `W` in `words`, fed to `sink`, in
+/// one loop specialised on the width.
 #[inline(never)]
 fn drive<const W: usize, S: GroupSink>(words: &[u64], len: usize, sink: &mut S) {
     let full = len / GROUP;
-    let mut buf = [0u64; GROUP];
     for g in 0..full {
-        unpack_group::<W>(&words[g * W..], &mut buf);
-        sink.group(&buf);
+        reduce_group::<W, S>(&words[g * W..], sink);
     }
     let rest = len % GROUP;
     if rest > 0 {
@@ -157,6 +208,7 @@ fn drive<const W: usize, S: GroupSink>(words: &[u64], len: usize, sink: &mut S) 
         let src = &words[full * W..];
         let n = src.len().min(W);
         tmp[..n].copy_from_slice(&src[..n]);
+        let mut buf = [0u64; GROUP];
         unpack_group::<W>(&tmp, &mut buf);
         sink.group(&buf[..rest]);
     }
@@ -199,9 +251,26 @@ pub(crate) struct SumSink {
     pub(crate) sum: u128,
     /// Whether 64 fields may overflow a `u64` (width above 57).
     pub(crate) wide: bool,
+    /// The running sum of the current group (narrow widths).
+    pub(crate) part: u64,
 }
 
 impl GroupSink for SumSink {
+    #[inline(always)]
+    fn field(&mut self, v: u64) {
+        if self.wide {
+            self.sum += u128::from(v);
+        } else {
+            self.part = self.part.wrapping_add(v);
+        }
+    }
+
+    #[inline(always)]
+    fn group_end(&mut self) {
+        self.sum += u128::from(self.part);
+        self.part = 0;
+    }
+
     #[inline(always)]
     fn group(&mut self, fields: &[u64]) {
         if self.wide {
@@ -229,6 +298,12 @@ impl Default for MinMaxSink {
 }
 
 impl GroupSink for MinMaxSink {
+    #[inline(always)]
+    fn field(&mut self, v: u64) {
+        self.min = self.min.min(v);
+        self.max = self.max.max(v);
+    }
+
     #[inline(always)]
     fn group(&mut self, fields: &[u64]) {
         let (mut lo, mut hi) = (self.min, self.max);

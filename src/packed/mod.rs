@@ -45,6 +45,7 @@ mod serde;
 mod slice;
 #[cfg(test)]
 mod tests;
+mod unaligned;
 
 use std::fmt;
 use std::hash::{Hash, Hasher};

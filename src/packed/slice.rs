@@ -414,6 +414,7 @@ impl<'a, T: PackedInt> PackedSlice<'a, T> {
         let mut sink = SumSink {
             sum: 0,
             wide: self.width > 57,
+            part: 0,
         };
         self.feed(&mut sink);
         self.min.to_i128() * self.len as i128 + sink.sum as i128
