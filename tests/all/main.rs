@@ -11,6 +11,7 @@ static ALLOC: TrackingAllocator = TrackingAllocator::system();
 
 mod heap_size;
 mod measure_api;
+mod packed;
 
 /// Runs `f` under [`measure::measure`] and unwraps the measurement: this
 /// binary always has a tracking allocator.
