@@ -22,6 +22,7 @@ use leanmem::measure::TrackingAllocator;
 static ALLOC: TrackingAllocator = TrackingAllocator::system();
 
 mod measure_rows;
+mod packed_rows;
 mod report;
 
 use report::{Options, Report};
@@ -37,6 +38,7 @@ fn main() -> ExitCode {
     let started = Instant::now();
     let mut report = Report::new();
     measure_rows::add(&mut report, &options);
+    packed_rows::add(&mut report, &options);
     if let Err(e) = report.verify() {
         eprintln!("memory_report: {e}");
         return ExitCode::FAILURE;
