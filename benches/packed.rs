@@ -46,6 +46,8 @@ const GETS: usize = 1_000_000;
 
 struct Structures {
     vec: Vec<u64>,
+    /// The list-of-ints twin: boxing each value is the point.
+    #[allow(clippy::vec_box)]
     boxed: Option<Vec<Box<u64>>>,
     sucds: CompactVector,
     sux: Sux,

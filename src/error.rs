@@ -40,9 +40,9 @@ impl std::error::Error for MeasureError {}
 /// ```
 /// use leanmem::packed::PackedVec;
 ///
-/// let mut v = PackedVec::<u32>::with_range(10..=20);
-/// let err = v.try_push(25).unwrap_err();
-/// assert_eq!(err.into_value(), 25);
+/// let mut v = PackedVec::<u32>::with_range(10..=20); // frame 10..=25
+/// let err = v.try_push(30).unwrap_err();
+/// assert_eq!(err.into_value(), 30);
 /// assert!(v.is_empty());
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

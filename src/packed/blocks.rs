@@ -341,8 +341,8 @@ impl<T: PackedInt> BlockPackedVec<T> {
     ///     v.push(i);
     /// }
     /// v.shrink_to_fit();
-    /// // 2 blocks × 2 header words + 128·7/64 + ⌈72·8/64⌉ data words
-    /// assert_eq!(v.heap_size(), (4 + 14 + 9) * 8);
+    /// // 2 blocks × 2 header words + 128·7/64 + ⌈72·7/64⌉ data words
+    /// assert_eq!(v.heap_size(), (4 + 14 + 8) * 8);
     /// ```
     pub fn shrink_to_fit(&mut self) {
         self.headers.shrink_to_fit();

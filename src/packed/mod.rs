@@ -202,7 +202,7 @@ impl<T: PackedInt> PackedVec<T> {
     /// use leanmem::packed::PackedVec;
     ///
     /// let v = PackedVec::from_slice(&[-1000i32, 0, 23]);
-    /// assert_eq!(v.bit_width(), 11); // span 1023
+    /// assert_eq!(v.bit_width(), 10); // span 1023 = 2^10 − 1
     /// assert_eq!(v.min_value(), -1000);
     /// assert_eq!(v.to_vec(), [-1000, 0, 23]);
     /// ```
