@@ -162,8 +162,8 @@ pub(crate) trait GroupSink {
     /// kernel specialised on the width. The default collects them and
     /// calls [`group`](Self::group).
     fn group_start(&mut self) {}
-    /// One field of a full group.
-    fn field(&mut self, v: u64);
+    /// Field `j` (a compile-time constant in the kernels) of a full group.
+    fn field(&mut self, j: usize, v: u64);
     /// After the 64th field of a full group.
     fn group_end(&mut self) {}
 }
@@ -174,8 +174,8 @@ pub(crate) trait GroupSink {
 fn reduce_group<const W: usize, S: GroupSink>(src: &[u64], sink: &mut S) {
     sink.group_start();
     if W == 0 {
-        for _ in 0..GROUP {
-            sink.field(0);
+        for j in 0..GROUP {
+            sink.field(j, 0);
         }
     } else {
         let src = &src[..W];
@@ -188,7 +188,7 @@ fn reduce_group<const W: usize, S: GroupSink>(src: &[u64], sink: &mut S) {
             if off + W > 64 {
                 v |= src[wi + 1] << (64 - off);
             }
-            sink.field(v & mask);
+            sink.field(j, v & mask);
         });
     }
     sink.group_end();
@@ -245,39 +245,53 @@ pub(crate) fn packer(width: u32) -> Pack {
     by_width!(width, W => pack_group::<W>)
 }
 
-/// Sum of fields, exact.
+/// Sum of fields, exact. Fields go to four accumulators in turn, so the
+/// additions of a group form four independent chains instead of one.
 #[derive(Debug, Default)]
 pub(crate) struct SumSink {
     pub(crate) sum: u128,
     /// Whether 64 fields may overflow a `u64` (width above 57).
     pub(crate) wide: bool,
-    /// The running sum of the current group (narrow widths).
-    pub(crate) part: u64,
+    /// Running sums of the current group (narrow widths).
+    part: [u64; 4],
+    /// Running sums of the current group (wide widths).
+    wide_part: [u128; 4],
+}
+
+impl SumSink {
+    pub(crate) fn new(width: u32) -> Self {
+        Self {
+            wide: width > 57,
+            ..Self::default()
+        }
+    }
 }
 
 impl GroupSink for SumSink {
     #[inline(always)]
-    fn field(&mut self, v: u64) {
+    fn field(&mut self, j: usize, v: u64) {
         if self.wide {
-            self.sum += u128::from(v);
+            self.wide_part[j % 4] += u128::from(v);
         } else {
-            self.part = self.part.wrapping_add(v);
+            self.part[j % 4] = self.part[j % 4].wrapping_add(v);
         }
     }
 
     #[inline(always)]
     fn group_end(&mut self) {
-        self.sum += u128::from(self.part);
-        self.part = 0;
+        if self.wide {
+            self.sum += self.wide_part.iter().sum::<u128>();
+            self.wide_part = [0; 4];
+        } else {
+            // Each part holds 16 fields of at most 57 bits: no overflow.
+            self.sum += self.part.iter().map(|&p| u128::from(p)).sum::<u128>();
+            self.part = [0; 4];
+        }
     }
 
     #[inline(always)]
     fn group(&mut self, fields: &[u64]) {
-        if self.wide {
-            self.sum += fields.iter().map(|&v| u128::from(v)).sum::<u128>();
-        } else {
-            self.sum += u128::from(fields.iter().fold(0u64, |a, &v| a.wrapping_add(v)));
-        }
+        self.sum += fields.iter().map(|&v| u128::from(v)).sum::<u128>();
     }
 }
 
@@ -299,7 +313,7 @@ impl Default for MinMaxSink {
 
 impl GroupSink for MinMaxSink {
     #[inline(always)]
-    fn field(&mut self, v: u64) {
+    fn field(&mut self, _: usize, v: u64) {
         self.min = self.min.min(v);
         self.max = self.max.max(v);
     }

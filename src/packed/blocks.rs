@@ -5,7 +5,7 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
 
-use super::bits::{self, GROUP};
+use super::bits::{self, GROUP, SumSink};
 use super::format::{self, BLOCKS};
 use super::int::{PackedInt, frame_base, mask, width_for};
 use super::iter::{BlockIntoIter, BlockIter, GroupSource};
@@ -802,10 +802,15 @@ impl<'a, T: PackedInt> BlockPackedSlice<'a, T> {
     #[must_use]
     pub fn sum(&self) -> i128 {
         let mut total = 0i128;
-        self.for_each_group(|base, fields| {
-            let s: u128 = fields.iter().map(|&f| u128::from(f)).sum();
-            total += base.to_i128() * fields.len() as i128 + s as i128;
-        });
+        for b in 0..self.block_count() {
+            let (base, data, width) = self.block(b);
+            let block_len = (self.len - b * BLOCK_LEN).min(BLOCK_LEN);
+            let mut sink = SumSink::new(width);
+            if width > 0 {
+                bits::for_each_group(data, width, block_len, &mut sink);
+            }
+            total += base.to_i128() * block_len as i128 + sink.sum as i128;
+        }
         total
     }
 

@@ -411,11 +411,7 @@ impl<'a, T: PackedInt> PackedSlice<'a, T> {
     /// ```
     #[must_use]
     pub fn sum(&self) -> i128 {
-        let mut sink = SumSink {
-            sum: 0,
-            wide: self.width > 57,
-            part: 0,
-        };
+        let mut sink = SumSink::new(self.width);
         self.feed(&mut sink);
         self.min.to_i128() * self.len as i128 + sink.sum as i128
     }
