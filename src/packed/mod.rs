@@ -998,18 +998,17 @@ impl<T: PackedInt> Extend<T> for PackedVec<T> {
     /// ```
     fn extend<I: IntoIterator<Item = T>>(&mut self, iter: I) {
         let new: Vec<T> = iter.into_iter().collect();
-        let mut lo = u64::MAX;
-        let mut hi = 0;
-        let mut below = false;
-        for &v in &new {
-            if !self.fits(v) {
-                let k = v.to_key();
-                lo = lo.min(k);
-                hi = hi.max(k);
-                below |= k < self.min.to_key();
+        if let Some(misfit) = new.iter().position(|&v| !self.fits(v)) {
+            // The new frame must hold every new value, not only the misfits:
+            // one that fitted the old frame may fall outside the new one.
+            let (mut lo, mut hi) = (u64::MAX, 0);
+            for &v in &new {
+                lo = lo.min(v.to_key());
+                hi = hi.max(v.to_key());
             }
-        }
-        if lo <= hi {
+            let below = new[misfit..]
+                .iter()
+                .any(|&v| v.to_key() < self.min.to_key());
             if self.is_empty() {
                 *self = Self::from_slice(&new);
                 return;

@@ -390,3 +390,59 @@ fn blocks_round_trip_and_push() {
         v.as_slice()
     );
 }
+
+#[test]
+fn inline_sizes() {
+    use std::mem::size_of;
+    assert_eq!(size_of::<PackedVec<u64>>(), 56);
+    assert_eq!(size_of::<PackedVec<u8>>(), 48);
+    assert_eq!(size_of::<PackedSlice<'_, u64>>(), 48);
+    assert_eq!(size_of::<BlockPackedVec<u64>>(), 56);
+    assert_eq!(size_of::<BlockPackedSlice<'_, u64>>(), 40);
+}
+
+#[test]
+fn both_layouts_hash_equal_sequences_equally() {
+    use std::hash::BuildHasher;
+    let vals: Vec<i32> = (0..1000).map(|i| i * i % 777 - 300).collect();
+    let state = std::hash::RandomState::new();
+    let flat = PackedVec::from_slice(&vals);
+    let blocks = BlockPackedVec::from_slice(&vals);
+    assert_eq!(state.hash_one(&flat), state.hash_one(&blocks));
+    assert_eq!(
+        state.hash_one(flat.as_slice()),
+        state.hash_one(blocks.as_slice())
+    );
+    let other = PackedVec::from_slice(&vals[1..]);
+    assert_ne!(state.hash_one(&flat), state.hash_one(&other));
+}
+
+#[test]
+fn errors_display() {
+    let e = PackedVec::<u8>::with_range(0..=3).try_push(9).unwrap_err();
+    assert_eq!(e.to_string(), "value 9 is outside the packed range 0..=3");
+    let e = PackedVec::from_slice(&[1u8]).try_set(5, 1).unwrap_err();
+    assert_eq!(e.to_string(), "index 5 is out of bounds for length 1");
+    assert_eq!(
+        PackedFormatError::TooShort {
+            needed: 4,
+            found: 1
+        }
+        .to_string(),
+        "packed words too short: 4 needed, 1 found"
+    );
+    let boxed: Box<dyn std::error::Error> = Box::new(PackedFormatError::BadMagic);
+    assert!(boxed.to_string().contains("magic"));
+}
+
+#[test]
+fn extend_frames_every_new_value_not_only_the_misfits() {
+    // 1_500 fits the old frame (1000 ..= 1000 + 2^15 − 1) but lies below the
+    // existing values; 40_000 does not fit and forces a re-pack.
+    let mut v = PackedVec::<u64>::with_range(1000..=33_767);
+    v.try_push(33_000).unwrap();
+    v.try_push(33_767).unwrap();
+    v.extend([1_500, 40_000]);
+    assert_eq!(v.to_vec(), [33_000, 33_767, 1_500, 40_000]);
+    assert!(v.frame().contains(&1_500) && v.frame().contains(&40_000));
+}
