@@ -73,10 +73,10 @@ pub use crate::error::{PackedFormatError, PackedRangeError, PackedSetError};
 /// [`push`](Self::push) and [`set`](Self::set) accept any value: one that
 /// falls outside the frame `min_value() ..= min_value() + 2^bit_width() − 1`
 /// re-packs the whole vector, in place, at a lower base or a wider width.
-/// Each re-pack widens by at least one bit (at most 64 re-packs in a
-/// vector's life), so pushes cost **O(1)** amortized; the width may end a
-/// bit or two above the minimum, which [`shrink_to_fit`](Self::shrink_to_fit)
-/// restores. For a fixed width, build with [`with_range`](Self::with_range)
+/// Each re-pack widens by at least one bit (so at most 64 re-packs between
+/// two calls to [`shrink_to_fit`](Self::shrink_to_fit)), and pushes cost
+/// **O(1)** amortized; the width may end a bit or two above the minimum,
+/// which `shrink_to_fit` restores. For a fixed width, build with [`with_range`](Self::with_range)
 /// and use [`try_push`](Self::try_push) / [`try_set`](Self::try_set): they
 /// never re-pack, and hand a value that does not fit back in a
 /// [`PackedRangeError`].
