@@ -21,9 +21,11 @@ use leanmem::measure::TrackingAllocator;
 #[global_allocator]
 static ALLOC: TrackingAllocator = TrackingAllocator::system();
 
+mod deque_rows;
 mod measure_rows;
 mod packed_rows;
 mod report;
+mod weak_rows;
 
 use report::{Options, Report};
 
@@ -38,6 +40,8 @@ fn main() -> ExitCode {
     let started = Instant::now();
     let mut report = Report::new();
     measure_rows::add(&mut report, &options);
+    deque_rows::add(&mut report, &options);
+    weak_rows::add(&mut report, &options);
     packed_rows::add(&mut report, &options);
     if let Err(e) = report.verify() {
         eprintln!("memory_report: {e}");

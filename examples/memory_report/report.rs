@@ -46,7 +46,6 @@ pub(crate) enum Role {
     /// Another crate's (or std's) structure for the same job.
     Peer,
     /// A leanmem structure.
-    #[allow(dead_code)] // no leanmem structure has rows yet
     Leanmem,
 }
 
@@ -127,7 +126,6 @@ impl Report {
 
     /// As [`measure`](Self::measure), and also checks the value's `HeapSize`
     /// against the allocator (for leanmem structures).
-    #[allow(dead_code)] // no leanmem structure has rows yet
     pub(crate) fn measure_checked<T: HeapSize>(
         &mut self,
         module: &'static str,

@@ -102,6 +102,11 @@ thread_local! {
 /// included; [`AllocStats::live_blocks`](super::AllocStats::live_blocks)
 /// tells how many blocks that overhead applies to.
 ///
+/// A `realloc` counts as growth or shrinkage of one block. When it *moves*
+/// the block, the old and new blocks were both live while the bytes were
+/// copied, and the peak includes that moment — the transient that makes a
+/// doubling `Vec` briefly hold three times its old size.
+///
 /// All counters are relaxed atomics (process-wide) and thread-local cells
 /// (per thread). Every `TrackingAllocator` in a process updates the same
 /// process-wide counters.
@@ -278,37 +283,45 @@ fn on_dealloc(size: usize, label: Option<LabelId>) {
 }
 
 /// A successful reallocation from `old` to `new` bytes: counted as growth or
-/// shrinkage of one live block. With labels, the block moves from
+/// shrinkage of one live block. When the block `moved`, the old and the new
+/// block were both live while the bytes were copied, and the peak counts
+/// that moment (`current + old`). With labels, the block moves from
 /// `old_label` to `new_label`.
 #[inline]
-fn on_realloc(old: usize, new: usize, labels: Option<(LabelId, LabelId)>) {
-    if new >= old {
+fn on_realloc(old: usize, new: usize, moved: bool, labels: Option<(LabelId, LabelId)>) {
+    let transient = if moved { old } else { 0 };
+    let now = if new >= old {
         let grow = new - old;
-        let now = GLOBAL.current.fetch_add(grow, Relaxed).wrapping_add(grow);
-        if now > GLOBAL.peak.load(Relaxed) {
-            GLOBAL.peak.fetch_max(now, Relaxed);
-        }
         GLOBAL.allocated_bytes.fetch_add(grow, Relaxed);
+        GLOBAL.current.fetch_add(grow, Relaxed).wrapping_add(grow)
     } else {
         let shrink = old - new;
-        GLOBAL.current.fetch_sub(shrink, Relaxed);
         GLOBAL.freed_bytes.fetch_add(shrink, Relaxed);
+        GLOBAL
+            .current
+            .fetch_sub(shrink, Relaxed)
+            .wrapping_sub(shrink)
+    };
+    let high = now.wrapping_add(transient);
+    if high > GLOBAL.peak.load(Relaxed) {
+        GLOBAL.peak.fetch_max(high, Relaxed);
     }
     GLOBAL.reallocations.fetch_add(1, Relaxed);
     let _ = THREAD.try_with(|t| {
-        if new >= old {
+        let net = if new >= old {
             let grow = new - old;
-            let net = t.net.get().wrapping_add_unsigned(grow);
-            t.net.set(net);
-            if net > t.peak.get() {
-                t.peak.set(net);
-            }
             t.allocated_bytes
                 .set(t.allocated_bytes.get().wrapping_add(grow));
+            t.net.get().wrapping_add_unsigned(grow)
         } else {
             let shrink = old - new;
-            t.net.set(t.net.get().wrapping_sub_unsigned(shrink));
             t.freed_bytes.set(t.freed_bytes.get().wrapping_add(shrink));
+            t.net.get().wrapping_sub_unsigned(shrink)
+        };
+        t.net.set(net);
+        let high = net.wrapping_add_unsigned(transient);
+        if high > t.peak.get() {
+            t.peak.set(high);
         }
         t.reallocations.set(t.reallocations.get().wrapping_add(1));
     });
@@ -420,7 +433,7 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for TrackingAllocator<A> {
             // given; `new_size` satisfies the caller's contract.
             let new = unsafe { self.inner.realloc(ptr, layout, new_size) };
             if !new.is_null() {
-                on_realloc(layout.size(), new_size, None);
+                on_realloc(layout.size(), new_size, new != ptr, None);
             }
             return new;
         }
@@ -447,7 +460,12 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for TrackingAllocator<A> {
         let new_label = current_label();
         // SAFETY: `new_base` points to `new_outer_size >= header` bytes.
         unsafe { write_header(new_base, new_label) };
-        on_realloc(layout.size(), new_size, Some((old_label, new_label)));
+        on_realloc(
+            layout.size(),
+            new_size,
+            new_base != base,
+            Some((old_label, new_label)),
+        );
         // SAFETY: `header <= new_outer_size`, so the result stays in the block.
         unsafe { new_base.add(header) }
     }

@@ -81,6 +81,26 @@ fn realloc_counts_growth_and_shrink() {
 }
 
 #[test]
+fn a_moving_realloc_counts_both_blocks_at_the_peak() {
+    let ((moved, cap), m) = measured(|| {
+        let mut v: Vec<u8> = Vec::with_capacity(64);
+        let before = v.as_ptr();
+        // A block right after `v` makes growing in place unlikely.
+        let blocker = black_box(vec![0u8; 64]);
+        v.reserve_exact(100_000);
+        let moved = before != v.as_ptr();
+        drop(blocker);
+        (moved, v.capacity())
+    });
+    assert_eq!(m.net_bytes, 0);
+    if moved {
+        assert_eq!(m.peak_bytes, 64 + 64 + cap);
+    } else {
+        assert_eq!(m.peak_bytes, 64 + cap);
+    }
+}
+
+#[test]
 fn nested_measurements_keep_the_outer_peak() {
     let ((inner_m, kept), outer_m) = measured(|| {
         let kept = black_box(vec![0u8; 1000]);

@@ -9,9 +9,11 @@ use leanmem::measure::{self, Measurement, TrackingAllocator};
 #[global_allocator]
 static ALLOC: TrackingAllocator = TrackingAllocator::system();
 
+mod deque;
 mod heap_size;
 mod measure_api;
 mod packed;
+mod weak;
 
 /// Runs `f` under [`measure::measure`] and unwraps the measurement: this
 /// binary always has a tracking allocator.

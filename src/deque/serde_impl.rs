@@ -1,0 +1,73 @@
+//! serde support: a deque is the struct `{ items: [...], maxlen: n | null }`.
+//!
+//! Deserializing refuses more items than the maxlen (the data is
+//! inconsistent: nothing is silently dropped), and a maxlen whose slots
+//! cannot be allocated.
+
+use serde::de::{Deserialize, Deserializer, Error as _};
+use serde::ser::{Serialize, SerializeStruct, Serializer};
+
+use super::{Deque, Inline, Storage};
+
+/// The elements, serialized as a sequence.
+struct Items<'a, T, S: Storage<T>>(&'a Deque<T, S>);
+
+impl<T: Serialize, S: Storage<T>> Serialize for Items<'_, T, S> {
+    fn serialize<Z: Serializer>(&self, serializer: Z) -> Result<Z::Ok, Z::Error> {
+        serializer.collect_seq(self.0.iter())
+    }
+}
+
+impl<T: Serialize, S: Storage<T>> Serialize for Deque<T, S> {
+    fn serialize<Z: Serializer>(&self, serializer: Z) -> Result<Z::Ok, Z::Error> {
+        let mut s = serializer.serialize_struct("Deque", 2)?;
+        s.serialize_field("items", &Items(self))?;
+        s.serialize_field("maxlen", &self.maxlen())?;
+        s.end()
+    }
+}
+
+/// The serialized form, owned.
+#[derive(serde::Deserialize)]
+#[serde(rename = "Deque", deny_unknown_fields)]
+struct Repr<T> {
+    items: Vec<T>,
+    #[serde(default)]
+    maxlen: Option<usize>,
+}
+
+fn too_many<E: serde::de::Error>(items: usize, maxlen: usize) -> E {
+    E::custom(format_args!(
+        "a deque with maxlen {maxlen} cannot hold {items} items"
+    ))
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Deque<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let Repr { items, maxlen } = Repr::<T>::deserialize(deserializer)?;
+        match maxlen {
+            None => Ok(Self::from(items)),
+            Some(m) if items.len() > m => Err(too_many(items.len(), m)),
+            Some(m) => {
+                let mut d = Self::try_with_maxlen(m).map_err(D::Error::custom)?;
+                d.extend(items);
+                Ok(d)
+            }
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>, const N: usize> Deserialize<'de> for Deque<T, Inline<T, N>> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let Repr { items, maxlen } = Repr::<T>::deserialize(deserializer)?;
+        if maxlen != Some(N) {
+            return Err(D::Error::custom(format_args!(
+                "an inline deque of {N} slots cannot have maxlen {maxlen:?}"
+            )));
+        }
+        if items.len() > N {
+            return Err(too_many(items.len(), N));
+        }
+        Ok(items.into_iter().collect())
+    }
+}
