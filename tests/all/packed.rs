@@ -397,10 +397,19 @@ fn run_model<T: PackedInt>(
     Ok(())
 }
 
+/// 48 cases per element type, or `PROPTEST_CASES` (CI lowers it under
+/// valgrind).
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(48)
+}
+
 macro_rules! model_tests {
     ($($name:ident: $t:ty),* $(,)?) => {
         proptest! {
-            #![proptest_config(ProptestConfig::with_cases(48))]
+            #![proptest_config(ProptestConfig::with_cases(cases()))]
             $(
                 #[test]
                 fn $name(
