@@ -22,7 +22,9 @@ pub(crate) fn as_bytes(words: &[u64]) -> &[u8] {
 /// they are not all inside `words`.
 #[inline(always)]
 pub(crate) fn load_at(words: &[u64], byte: usize) -> Option<u64> {
-    let bytes = as_bytes(words).get(byte..byte.checked_add(8)?)?;
+    // A wrapped end (only for `byte` near `usize::MAX`) makes an empty,
+    // inverted range: `get` answers `None`, no overflow check needed.
+    let bytes = as_bytes(words).get(byte..byte.wrapping_add(8))?;
     let mut b = [0u8; 8];
     b.copy_from_slice(bytes);
     Some(u64::from_le_bytes(b))
