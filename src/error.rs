@@ -151,6 +151,77 @@ impl<K, V> fmt::Display for OccupiedError<K, V> {
 
 impl<K: fmt::Debug, V: fmt::Debug> std::error::Error for OccupiedError<K, V> {}
 
+/// Why an [`Interner`](crate::intern::Interner) could not take a new string.
+///
+/// Returned by `try_intern`; the interner is left unchanged and the string
+/// stays the caller's.
+///
+/// ```
+/// use leanmem::InternError;
+///
+/// let e = InternError::BytesExhausted { len: 10, stored: u32::MAX as usize - 3 };
+/// assert!(e.to_string().contains("10 bytes"));
+/// let _: &dyn std::error::Error = &e;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InternError {
+    /// Every symbol is taken: the interner already holds `u32::MAX`
+    /// distinct strings.
+    SymbolsExhausted,
+    /// The string's bytes would take the interner's byte storage past the
+    /// `u32::MAX` bytes its 4-byte offsets can address.
+    BytesExhausted {
+        /// Bytes of the string that did not fit.
+        len: usize,
+        /// Bytes already stored.
+        stored: usize,
+    },
+}
+
+impl fmt::Display for InternError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::SymbolsExhausted => {
+                f.write_str("the interner holds u32::MAX strings: no symbol is left")
+            }
+            Self::BytesExhausted { len, stored } => write!(
+                f,
+                "a string of {len} bytes does not fit: the interner stores {stored} bytes and addresses at most u32::MAX"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for InternError {}
+
+/// An index too large for a [`Symbol`](crate::intern::Symbol) (above
+/// [`Symbol::MAX_INDEX`](crate::intern::Symbol::MAX_INDEX)).
+///
+/// ```
+/// use leanmem::intern::Symbol;
+///
+/// let e = Symbol::try_from(usize::MAX).unwrap_err();
+/// assert_eq!(e.index, usize::MAX);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SymbolRangeError {
+    /// The index that was asked for.
+    pub index: usize,
+}
+
+impl fmt::Display for SymbolRangeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "index {} is out of the symbol range (at most u32::MAX - 1)",
+            self.index
+        )
+    }
+}
+
+impl std::error::Error for SymbolRangeError {}
+
 /// A value outside the frame of a [`PackedVec`](crate::packed::PackedVec)
 /// in fixed-width mode ([`try_push`](crate::packed::PackedVec::try_push),
 /// [`try_set`](crate::packed::PackedVec::try_set)). The value is handed

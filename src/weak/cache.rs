@@ -1,9 +1,10 @@
 //! [`WeakCache`]: the most recently used values kept alive, the rest kept
 //! only while someone else holds them.
 
+use crate::hash::DefaultHashBuilder;
 use std::borrow::Borrow;
 use std::fmt;
-use std::hash::{BuildHasher, Hash, RandomState};
+use std::hash::{BuildHasher, Hash};
 use std::sync::{Arc, Weak};
 
 use super::SWEEP_STEP;
@@ -133,7 +134,7 @@ impl CacheStats {
 /// `Send` and `Sync` when `K` and `V` are: values handed out may be dropped
 /// on any thread. Every lookup updates recency, so methods take `&mut
 /// self`; share the cache behind a `Mutex`.
-pub struct WeakCache<K, V, S = RandomState> {
+pub struct WeakCache<K, V, S = DefaultHashBuilder> {
     table: RawWeakTable<CacheEntry<K, V>>,
     hash_builder: S,
     pub(crate) core: Vec<CoreNode<V>>,
@@ -160,7 +161,7 @@ impl<K, V> WeakCache<K, V> {
     /// ```
     #[must_use]
     pub fn new(core_capacity: usize) -> Self {
-        Self::with_hasher(core_capacity, RandomState::new())
+        Self::with_hasher(core_capacity, DefaultHashBuilder::default())
     }
 }
 

@@ -1,8 +1,9 @@
 //! [`WeakKeyMap`] and [`WeakSet`]: keyed by the identity of shared values,
 //! entries vanish with their keys.
 
+use crate::hash::DefaultHashBuilder;
 use std::fmt;
-use std::hash::{BuildHasher, RandomState};
+use std::hash::BuildHasher;
 use std::ops::Index;
 
 use super::SWEEP_STEP;
@@ -84,7 +85,7 @@ impl<P: StrongRef, V> WeakEntry for KeyEntry<P, V> {
 /// # Threads
 ///
 /// `Send` and `Sync` with `Arc` keys when `K` and `V` are; not with `Rc`.
-pub struct WeakKeyMap<P: StrongRef, V, S = RandomState> {
+pub struct WeakKeyMap<P: StrongRef, V, S = DefaultHashBuilder> {
     table: RawWeakTable<KeyEntry<P, V>>,
     hash_builder: S,
 }
@@ -101,7 +102,7 @@ impl<P: StrongRef, V> WeakKeyMap<P, V> {
     /// ```
     #[must_use]
     pub fn new() -> Self {
-        Self::with_hasher(RandomState::new())
+        Self::with_hasher(DefaultHashBuilder::default())
     }
 
     /// An empty map with room for `capacity` entries.
@@ -117,7 +118,7 @@ impl<P: StrongRef, V> WeakKeyMap<P, V> {
     pub fn with_capacity(capacity: usize) -> Self {
         Self {
             table: RawWeakTable::with_capacity(capacity, SWEEP_STEP),
-            hash_builder: RandomState::new(),
+            hash_builder: DefaultHashBuilder::default(),
         }
     }
 }
@@ -634,7 +635,7 @@ impl<T, V: HeapSize, S> HeapSize for WeakKeyMap<std::rc::Rc<T>, V, S> {
 /// # Threads
 ///
 /// `Send` and `Sync` with `Arc` members when `T` is; not with `Rc`.
-pub struct WeakSet<P: StrongRef, S = RandomState> {
+pub struct WeakSet<P: StrongRef, S = DefaultHashBuilder> {
     map: WeakKeyMap<P, (), S>,
 }
 

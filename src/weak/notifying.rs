@@ -1,10 +1,11 @@
 //! [`NotifyingMap`] and its [`Handle`]: values that tell the map when they
 //! die.
 
+use crate::hash::DefaultHashBuilder;
 use std::borrow::Borrow;
 use std::cmp::Ordering;
 use std::fmt;
-use std::hash::{BuildHasher, Hash, Hasher, RandomState};
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::ops::Deref;
 use std::sync::atomic::{AtomicBool, Ordering::Acquire, Ordering::Release};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
@@ -285,7 +286,7 @@ impl<V: HeapSize> HeapSize for Node<V> {
 /// is used. Methods that change the map take `&mut self`; share the map
 /// behind a `Mutex` or `RwLock`. Dropping a handle never waits for the map
 /// itself, only for the short queue lock.
-pub struct NotifyingMap<K, V, S = RandomState> {
+pub struct NotifyingMap<K, V, S = DefaultHashBuilder> {
     table: RawWeakTable<NotifyEntry<K, V>>,
     hash_builder: S,
     shared: Arc<Shared>,
@@ -309,7 +310,7 @@ impl<K, V> NotifyingMap<K, V> {
     /// ```
     #[must_use]
     pub fn new() -> Self {
-        Self::with_hasher(RandomState::new())
+        Self::with_hasher(DefaultHashBuilder::default())
     }
 
     /// An empty map with room for `capacity` entries.
@@ -322,7 +323,7 @@ impl<K, V> NotifyingMap<K, V> {
     /// ```
     #[must_use]
     pub fn with_capacity(capacity: usize) -> Self {
-        Self::with_capacity_and_hasher(capacity, RandomState::new())
+        Self::with_capacity_and_hasher(capacity, DefaultHashBuilder::default())
     }
 }
 

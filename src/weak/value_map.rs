@@ -1,8 +1,9 @@
 //! [`WeakValueMap`]: a map to values owned elsewhere, as `Arc<V>` or `Rc<V>`.
 
+use crate::hash::DefaultHashBuilder;
 use std::borrow::Borrow;
 use std::fmt;
-use std::hash::{BuildHasher, Hash, RandomState};
+use std::hash::{BuildHasher, Hash};
 
 use super::SWEEP_STEP;
 use super::iter::{IntoIter, Iter, Keys};
@@ -113,7 +114,7 @@ impl<K, P: StrongRef> WeakEntry for ValueEntry<K, P> {
 /// values may be dropped on any thread while the map is used; a lookup
 /// either upgrades the weak handle (and the value stays alive as long as the
 /// returned `Arc`) or misses. `WeakValueMap<K, Rc<V>>` is neither, as `Rc`.
-pub struct WeakValueMap<K, P: StrongRef, S = RandomState> {
+pub struct WeakValueMap<K, P: StrongRef, S = DefaultHashBuilder> {
     pub(crate) table: RawWeakTable<ValueEntry<K, P>>,
     hash_builder: S,
 }
@@ -138,7 +139,7 @@ impl<K, P: StrongRef> WeakValueMap<K, P> {
     /// ```
     #[must_use]
     pub fn new() -> Self {
-        Self::with_hasher(RandomState::new())
+        Self::with_hasher(DefaultHashBuilder::default())
     }
 
     /// An empty map with room for `capacity` entries before it grows.
@@ -152,7 +153,7 @@ impl<K, P: StrongRef> WeakValueMap<K, P> {
     /// ```
     #[must_use]
     pub fn with_capacity(capacity: usize) -> Self {
-        Self::with_capacity_and_hasher(capacity, RandomState::new())
+        Self::with_capacity_and_hasher(capacity, DefaultHashBuilder::default())
     }
 }
 

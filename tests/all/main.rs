@@ -11,6 +11,7 @@ static ALLOC: TrackingAllocator = TrackingAllocator::system();
 
 mod deque;
 mod heap_size;
+mod intern;
 mod measure_api;
 mod packed;
 mod weak;
