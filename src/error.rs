@@ -221,3 +221,244 @@ impl fmt::Display for SymbolRangeError {
 }
 
 impl std::error::Error for SymbolRangeError {}
+
+/// A value outside the frame of a [`PackedVec`](crate::packed::PackedVec)
+/// in fixed-width mode ([`try_push`](crate::packed::PackedVec::try_push),
+/// [`try_set`](crate::packed::PackedVec::try_set)). The value is handed
+/// back and the vector is unchanged.
+///
+/// ```
+/// use leanmem::packed::PackedVec;
+///
+/// let mut v = PackedVec::<u32>::with_range(10..=20); // frame 10..=25
+/// let err = v.try_push(30).unwrap_err();
+/// assert_eq!(err.into_value(), 30);
+/// assert!(v.is_empty());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PackedRangeError<T> {
+    value: T,
+    min: T,
+    max: T,
+}
+
+impl<T: Copy> PackedRangeError<T> {
+    pub(crate) fn new(value: T, min: T, max: T) -> Self {
+        Self { value, min, max }
+    }
+
+    /// The value that did not fit.
+    ///
+    /// ```
+    /// use leanmem::packed::PackedVec;
+    ///
+    /// let mut v = PackedVec::<i8>::with_range(-4..=3);
+    /// assert_eq!(v.try_push(-5).unwrap_err().value(), -5);
+    /// ```
+    pub fn value(&self) -> T {
+        self.value
+    }
+
+    /// The values that would have fitted, `min..=max`.
+    ///
+    /// ```
+    /// use leanmem::packed::PackedVec;
+    ///
+    /// let mut v = PackedVec::<i8>::with_range(-4..=3);
+    /// assert_eq!(v.try_push(9).unwrap_err().range(), -4..=3);
+    /// ```
+    pub fn range(&self) -> std::ops::RangeInclusive<T> {
+        self.min..=self.max
+    }
+
+    /// Takes the value back.
+    ///
+    /// ```
+    /// use leanmem::packed::PackedVec;
+    ///
+    /// let mut v = PackedVec::<u8>::with_range(0..=1);
+    /// assert_eq!(v.try_push(2).unwrap_err().into_value(), 2);
+    /// ```
+    pub fn into_value(self) -> T {
+        self.value
+    }
+}
+
+impl<T: fmt::Display> fmt::Display for PackedRangeError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "value {} is outside the packed range {}..={}",
+            self.value, self.min, self.max
+        )
+    }
+}
+
+impl<T: fmt::Debug + fmt::Display> std::error::Error for PackedRangeError<T> {}
+
+/// Why [`PackedVec::try_set`](crate::packed::PackedVec::try_set) refused a
+/// write. The vector is unchanged in both cases.
+///
+/// ```
+/// use leanmem::packed::{PackedSetError, PackedVec};
+///
+/// let mut v = PackedVec::from_slice(&[1u16, 2, 3]);
+/// assert_eq!(
+///     v.try_set(7, 1),
+///     Err(PackedSetError::IndexOutOfBounds { index: 7, len: 3 })
+/// );
+/// assert!(matches!(v.try_set(0, 900), Err(PackedSetError::OutOfRange(_))));
+/// assert_eq!(v.to_vec(), [1, 2, 3]);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PackedSetError<T> {
+    /// `index` is not below the vector's length.
+    IndexOutOfBounds {
+        /// The index asked for.
+        index: usize,
+        /// The vector's length.
+        len: usize,
+    },
+    /// The value does not fit the vector's frame.
+    OutOfRange(PackedRangeError<T>),
+}
+
+impl<T: fmt::Display> fmt::Display for PackedSetError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::IndexOutOfBounds { index, len } => {
+                write!(f, "index {index} is out of bounds for length {len}")
+            }
+            Self::OutOfRange(e) => e.fmt(f),
+        }
+    }
+}
+
+impl<T: fmt::Debug + fmt::Display> std::error::Error for PackedSetError<T> {}
+
+/// Why words could not be read as a packed structure
+/// ([`PackedSlice::from_words`](crate::packed::PackedSlice::from_words) and
+/// the other readers of the serialized form). Reading never panics and
+/// never reads out of bounds: malformed input gets one of these.
+///
+/// ```
+/// use leanmem::packed::{PackedFormatError, PackedSlice};
+///
+/// assert_eq!(
+///     PackedSlice::<u32>::from_words(&[]).unwrap_err(),
+///     PackedFormatError::TooShort { needed: 3, found: 0 }
+/// );
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PackedFormatError {
+    /// Fewer words than the header announces.
+    TooShort {
+        /// Words the header and data need.
+        needed: u64,
+        /// Words given.
+        found: u64,
+    },
+    /// More words than the header announces (for readers that take exactly
+    /// one structure).
+    TrailingWords {
+        /// Words the header and data need.
+        needed: u64,
+        /// Words given.
+        found: u64,
+    },
+    /// The first word is not a leanmem packed header (or was written on a
+    /// machine of the other byte order and not converted).
+    BadMagic,
+    /// A format version this crate does not read.
+    UnsupportedVersion(u8),
+    /// The words hold another layout (flat or block) than the one asked for.
+    WrongLayout {
+        /// The layout tag asked for.
+        expected: u8,
+        /// The layout tag found.
+        found: u8,
+    },
+    /// The words hold another element type than the one asked for.
+    WrongElementType {
+        /// The element tag asked for (byte size, `0x80` set when signed).
+        expected: u8,
+        /// The element tag found.
+        found: u8,
+    },
+    /// A bit width larger than the element type's.
+    BadWidth {
+        /// The width found.
+        width: u32,
+        /// The widest allowed.
+        max: u32,
+    },
+    /// A frame of reference (minimum and width) that does not lie inside
+    /// the element type's range.
+    BadFrame,
+    /// A block header whose data offset disagrees with the widths before it.
+    BadBlockOffset {
+        /// The block.
+        block: u64,
+    },
+    /// A block length other than the one this crate writes (128 values).
+    BadBlockLength {
+        /// The base-2 logarithm found.
+        log2: u8,
+    },
+    /// A length whose bit count does not fit in memory.
+    LengthOverflow,
+    /// A byte string whose length is not a multiple of 8.
+    PartialWord {
+        /// The byte count.
+        bytes: u64,
+    },
+}
+
+impl fmt::Display for PackedFormatError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::TooShort { needed, found } => {
+                write!(f, "packed words too short: {needed} needed, {found} found")
+            }
+            Self::TrailingWords { needed, found } => {
+                write!(f, "packed words too long: {needed} needed, {found} found")
+            }
+            Self::BadMagic => f.write_str("not a leanmem packed header (bad magic or byte order)"),
+            Self::UnsupportedVersion(v) => write!(f, "unsupported packed format version {v}"),
+            Self::WrongLayout { expected, found } => {
+                write!(
+                    f,
+                    "packed layout {found} found where {expected} was expected"
+                )
+            }
+            Self::WrongElementType { expected, found } => write!(
+                f,
+                "packed element type {found:#04x} found where {expected:#04x} was expected"
+            ),
+            Self::BadWidth { width, max } => {
+                write!(
+                    f,
+                    "packed bit width {width} exceeds the element's {max} bits"
+                )
+            }
+            Self::BadFrame => f.write_str("packed frame of reference outside the element range"),
+            Self::BadBlockOffset { block } => {
+                write!(f, "packed block {block} has an inconsistent data offset")
+            }
+            Self::BadBlockLength { log2 } => {
+                write!(
+                    f,
+                    "packed blocks of 2^{log2} values are not supported (128 are)"
+                )
+            }
+            Self::LengthOverflow => f.write_str("packed length overflows the address space"),
+            Self::PartialWord { bytes } => {
+                write!(f, "{bytes} bytes are not a whole number of 64-bit words")
+            }
+        }
+    }
+}
+
+impl std::error::Error for PackedFormatError {}

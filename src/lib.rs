@@ -43,12 +43,14 @@ pub mod error;
 pub mod hash;
 pub mod intern;
 pub mod measure;
+pub mod packed;
 pub mod weak;
 
 pub use crate::deque::{Deque, InlineDeque};
 pub use crate::error::{InternError, MeasureError, OccupiedError};
 pub use crate::intern::{ConcurrentInterner, FrozenInterner, Interner, Symbol};
 pub use crate::measure::{HeapSize, TrackingAllocator};
+pub use crate::packed::{BlockPackedVec, PackedVec};
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

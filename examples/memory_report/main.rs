@@ -25,6 +25,7 @@ static ALLOC: TrackingAllocator = TrackingAllocator::system();
 mod deque_rows;
 mod intern_rows;
 mod measure_rows;
+mod packed_rows;
 mod report;
 mod weak_rows;
 
@@ -44,6 +45,7 @@ fn main() -> ExitCode {
     deque_rows::add(&mut report, &options);
     weak_rows::add(&mut report, &options);
     intern_rows::add(&mut report, &options);
+    packed_rows::add(&mut report, &options);
     if let Err(e) = report.verify() {
         eprintln!("memory_report: {e}");
         return ExitCode::FAILURE;

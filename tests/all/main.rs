@@ -13,6 +13,7 @@ mod deque;
 mod heap_size;
 mod intern;
 mod measure_api;
+mod packed;
 mod weak;
 
 /// Runs `f` under [`measure::measure`] and unwraps the measurement: this
