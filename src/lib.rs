@@ -10,7 +10,10 @@
 //! | Python technique | module | what it gives | measured |
 //! |---|---|---|---|
 //! | `tracemalloc`, `sys.getsizeof`, `pympler.asizeof` | [`measure`] | a counting global allocator (live, peak, per thread, by label) and [`HeapSize`], a deep size that counts capacity and slack | deep sizes equal the allocator's byte counts on every implementation tested; tracking costs 1.14× the time of the system allocator building and freeing 1M small `String`s (dhat: 33–40×) |
+//! | `array.array` instead of a list of ints | [`packed`] | [`PackedVec`]: integers in exactly the bits their range needs, counted from the minimum, with one-load `get` and width-specialised decoding; [`BlockPackedVec`]: a frame of reference per 128 values for series; zero-copy views over `&[u64]` | 10M timestamps: 24 bits per value where sucds and sux store 31, 9.0 in blocks; `sum` 0.72× the time of summing a `Vec<u64>`; build 0.58× sux's; random `get` ≈ sux's, 1.4–1.6× `Vec<u64>`'s |
 //! | `collections.deque`, `deque(maxlen=n)` | [`deque`] | [`Deque`]: O(1) at both ends, Python's maxlen eviction that hands back the evicted item, memory that follows the live size; [`InlineDeque`]: a fixed window with no heap | after 1M `u64` pushed and popped: 88 B held where `VecDeque` holds 8 MiB; FIFO fill-and-drain and steady state ≤ 1× `VecDeque`; last-1024 window 0.4× `VecDeque` + `pop_front`, ≈ 1.03× circular-buffer |
+//! | `sys.intern` | [`intern`] | one copy of each distinct string and a 4-byte [`Symbol`]; [`FrozenInterner`] (exact-size, `Sync`) and [`ConcurrentInterner`] (lock-free lookups and resolves) | 1M identifiers, 25k distinct: 8.6 B per string beyond its bytes frozen, ≤ 12 while growing (string-interner 16.9, lasso 32.9); resolve 0.75× lasso's time; intern 1.2–1.3× string-interner's (not yet at parity) |
+//! | `weakref.WeakValueDictionary`, `WeakKeyDictionary`, `WeakSet`, `WeakMethod` | [`weak`] | weak maps and sets that reclaim dead entries without being asked, weak observer lists, a cache with a strong core and a weak tier | 100k × 1 KiB values, 90% dropped elsewhere: [`NotifyingMap`](weak::NotifyingMap) holds 11.8% of a strong `HashMap` after the next call; [`WeakValueMap`](weak::WeakValueMap) 12.5% within `buckets/4` calls with a worst insert of 0.18 ms CPU (weak-table: 100%, 48 ms); 30–38 B per entry |
 //!
 //! Every number in this table is reproduced by
 //! `cargo run --release --example memory_report` (sizes) and `cargo bench`
@@ -38,12 +41,18 @@
 
 pub mod deque;
 pub mod error;
+pub mod hash;
+pub mod intern;
 pub mod measure;
+pub mod packed;
 pub mod slots;
+pub mod weak;
 
 pub use crate::deque::{Deque, InlineDeque};
-pub use crate::error::MeasureError;
+pub use crate::error::{InternError, MeasureError, OccupiedError};
+pub use crate::intern::{ConcurrentInterner, FrozenInterner, Interner, Symbol};
 pub use crate::measure::{HeapSize, TrackingAllocator};
+pub use crate::packed::{BlockPackedVec, PackedVec};
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

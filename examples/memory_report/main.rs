@@ -6,6 +6,7 @@
 //! cargo run --release --example memory_report              # the table
 //! cargo run --release --example memory_report -- --json    # one JSON object per row
 //! cargo run --release --example memory_report -- --quick   # smaller datasets (CI)
+//! cargo run --release --example memory_report -- --svg report.svg  # and a bar chart
 //! ```
 //!
 //! Bytes are requested heap bytes (capacity and slack included) as counted by
@@ -22,11 +23,14 @@ use leanmem::measure::TrackingAllocator;
 static ALLOC: TrackingAllocator = TrackingAllocator::system();
 
 mod deque_rows;
+mod intern_rows;
 mod measure_rows;
 #[path = "../../benches/data/records.rs"]
 mod records;
 mod report;
+mod packed_rows;
 mod slots_rows;
+mod weak_rows;
 
 use report::{Options, Report};
 
@@ -40,12 +44,22 @@ fn main() -> ExitCode {
     };
     let started = Instant::now();
     let mut report = Report::new();
+    // In the tutorials' order.
     measure_rows::add(&mut report, &options);
-    slots_rows::add(&mut report, &options);
+    intern_rows::add(&mut report, &options);
+    packed_rows::add(&mut report, &options);
     deque_rows::add(&mut report, &options);
+    weak_rows::add(&mut report, &options);
+    slots_rows::add(&mut report, &options);
     if let Err(e) = report.verify() {
         eprintln!("memory_report: {e}");
         return ExitCode::FAILURE;
+    }
+    if let Some(path) = &options.svg {
+        if let Err(e) = std::fs::write(path, report.to_svg()) {
+            eprintln!("memory_report: cannot write {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
     }
     if options.json {
         print!("{}", report.to_json_lines());

@@ -12,19 +12,26 @@ pub(crate) struct Options {
     pub(crate) json: bool,
     /// Smaller datasets, for CI.
     pub(crate) quick: bool,
+    /// Also write a bar chart of bytes per element to this file.
+    pub(crate) svg: Option<std::path::PathBuf>,
 }
 
 impl Options {
-    pub(crate) const USAGE: &'static str = "usage: memory_report [--json] [--quick]\n  \
-        --json   print one JSON object per row\n  \
-        --quick  smaller datasets (a few seconds; CI uses it)";
+    pub(crate) const USAGE: &'static str = "usage: memory_report [--json] [--quick] [--svg FILE]\n  \
+        --json      print one JSON object per row\n  \
+        --quick     smaller datasets (a few seconds; CI uses it)\n  \
+        --svg FILE  also write a bar chart of bytes per element";
 
-    pub(crate) fn from_args(args: impl Iterator<Item = String>) -> Result<Self, String> {
+    pub(crate) fn from_args(mut args: impl Iterator<Item = String>) -> Result<Self, String> {
         let mut o = Options::default();
-        for arg in args {
+        while let Some(arg) = args.next() {
             match arg.as_str() {
                 "--json" => o.json = true,
                 "--quick" => o.quick = true,
+                "--svg" => {
+                    let path = args.next().ok_or("--svg needs a file name")?;
+                    o.svg = Some(path.into());
+                }
                 "-h" | "--help" => return Err("help".into()),
                 other => return Err(format!("unknown argument {other:?}")),
             }
@@ -274,6 +281,78 @@ impl Report {
         }
         out
     }
+}
+
+impl Report {
+    /// A horizontal bar chart of bytes per element, one panel per dataset,
+    /// bars coloured by role; hand-written SVG, no dependencies.
+    pub(crate) fn to_svg(&self) -> String {
+        const WIDTH: f64 = 900.0;
+        const LABEL: f64 = 330.0;
+        const BAR_H: f64 = 16.0;
+        const GAP: f64 = 4.0;
+        let colour = |role: Role| match role {
+            Role::Naive => "#c0504d",
+            Role::Peer => "#8c8c8c",
+            Role::Leanmem => "#2e7d32",
+        };
+        let mut body = String::new();
+        let mut y = 40.0;
+        for dataset in self.datasets() {
+            let rows: Vec<&Row> = self.rows.iter().filter(|r| r.dataset == dataset).collect();
+            let max = rows
+                .iter()
+                .map(|r| r.bytes_per_element())
+                .fold(0.0f64, f64::max)
+                .max(1e-9);
+            let _ = writeln!(
+                body,
+                r#"<text x="10" y="{:.0}" font-weight="bold">[{}] {}</text>"#,
+                y,
+                xml(rows[0].module),
+                xml(dataset)
+            );
+            y += 8.0;
+            for r in rows {
+                let bpe = r.bytes_per_element();
+                let w = (WIDTH - LABEL - 110.0) * bpe / max;
+                let _ = writeln!(
+                    body,
+                    r#"<text x="{:.0}" y="{:.0}" text-anchor="end">{}</text><rect x="{LABEL:.0}" y="{:.0}" width="{w:.1}" height="{BAR_H:.0}" fill="{}"/><text x="{:.1}" y="{:.0}">{bpe:.2} B</text>"#,
+                    LABEL - 8.0,
+                    y + BAR_H - 4.0,
+                    xml(&r.structure),
+                    y,
+                    colour(r.role),
+                    LABEL + w + 6.0,
+                    y + BAR_H - 4.0,
+                );
+                y += BAR_H + GAP;
+            }
+            y += 26.0;
+        }
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH:.0}" height="{:.0}" font-family="sans-serif" font-size="12">"#,
+            y + 10.0
+        );
+        let _ = writeln!(
+            out,
+            r#"<rect width="100%" height="100%" fill="white"/><text x="10" y="20" font-size="14">leanmem memory report: bytes per element (naive red, peers grey, leanmem green)</text>"#
+        );
+        out.push_str(&body);
+        out.push_str("</svg>\n");
+        out
+    }
+}
+
+/// Text escaped for XML.
+fn xml(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// A JSON string literal with the escapes RFC 8259 requires.

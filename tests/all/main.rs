@@ -11,8 +11,11 @@ static ALLOC: TrackingAllocator = TrackingAllocator::system();
 
 mod deque;
 mod heap_size;
+mod intern;
 mod measure_api;
+mod packed;
 mod slots;
+mod weak;
 
 /// Runs `f` under [`measure::measure`] and unwraps the measurement: this
 /// binary always has a tracking allocator.

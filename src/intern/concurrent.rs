@@ -1,0 +1,1156 @@
+//! [`ConcurrentInterner`]: interning from many threads, resolving without
+//! locks.
+//!
+//! This is the one file of the module with `unsafe` code: string bytes are
+//! written into arena chunks that never move and read back through raw
+//! pointers by any thread, which safe Rust cannot express without a lock on
+//! every resolve.
+#![allow(unsafe_code)]
+
+use std::cell::UnsafeCell;
+use std::fmt;
+use std::hash::BuildHasher;
+use std::iter::FusedIterator;
+use std::mem::{self, ManuallyDrop};
+use std::ops::Index;
+use std::ops::{Deref, DerefMut};
+use std::ptr::{self, NonNull};
+use std::sync::atomic::Ordering::{AcqRel, Acquire, Release};
+use std::sync::atomic::Ordering::{Relaxed, SeqCst};
+use std::sync::atomic::{AtomicBool, AtomicU32};
+use std::sync::atomic::{AtomicPtr, AtomicUsize};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use super::iter::symbol_at;
+use super::table::{Probe, Table};
+use super::{DefaultHashBuilder, InternError, Interner, MAX_STRINGS, Symbol, hash_str};
+use crate::measure::{HeapContext, HeapSize};
+
+/// log2 of the first entry segment's length.
+const LOG_FIRST: u32 = 6;
+/// Segments per doubling of the segment length (4: each new segment adds
+/// at most 1/4 of the capacity already there).
+const LOG_PER_GROUP: u32 = 2;
+/// Segments needed to reach `MAX_STRINGS` entries.
+const SEGMENTS: usize = 100;
+
+/// Segment and offset of entry `i`. Segments come in groups of four of
+/// equal length; the lengths double from one group to the next, starting at
+/// `1 << LOG_FIRST`.
+#[inline(always)]
+fn locate(i: usize) -> (usize, usize) {
+    let group_len = 1usize << (LOG_FIRST + LOG_PER_GROUP);
+    let q = (i >> (LOG_FIRST + LOG_PER_GROUP)) + 1;
+    let p = q.ilog2();
+    let within = i + group_len - (group_len << p);
+    let seg = ((p as usize) << LOG_PER_GROUP) + (within >> (LOG_FIRST + p));
+    (seg, within & ((1usize << (LOG_FIRST + p)) - 1))
+}
+
+/// Length of segment `seg`.
+#[inline]
+fn segment_len(seg: usize) -> usize {
+    1usize << (LOG_FIRST + (seg >> LOG_PER_GROUP) as u32)
+}
+
+/// Bytes of the LEB128 encoding of `n`.
+#[inline]
+fn varint_len(mut n: usize) -> usize {
+    let mut len = 1;
+    while n >= 0x80 {
+        n >>= 7;
+        len += 1;
+    }
+    len
+}
+
+/// Symbol index → pointer to the string's length-prefixed bytes, in
+/// segments that are allocated once and never move. A null pointer is an
+/// entry not yet published; so is a null segment.
+struct Entries {
+    /// Segment `k` points at `segment_len(k)` entries (a leaked
+    /// `Box<[AtomicPtr<u8>]>`), or is null.
+    segments: Box<[AtomicPtr<AtomicPtr<u8>>]>,
+}
+
+impl Entries {
+    fn new() -> Self {
+        Self {
+            segments: (0..SEGMENTS)
+                .map(|_| AtomicPtr::new(ptr::null_mut()))
+                .collect(),
+        }
+    }
+
+    /// The entry slot `i`, if its segment exists.
+    #[inline]
+    fn slot(&self, i: usize) -> Option<&AtomicPtr<u8>> {
+        let (seg, off) = locate(i);
+        let segment = self.segments.get(seg)?.load(Acquire);
+        if segment.is_null() {
+            return None;
+        }
+        // SAFETY: `off < segment_len(seg)` (by `locate`), the length of the
+        // allocation `segment` points at, so the offset stays inside it.
+        let entry = unsafe { segment.add(off) };
+        // SAFETY: a non-null segment pointer was published (with `Release`,
+        // seen by the `Acquire` load above) after its entries were
+        // initialized; segments are freed only in `drop`, which `&self`
+        // excludes.
+        Some(unsafe { &*entry })
+    }
+
+    /// The published pointer of entry `i`, if any.
+    #[inline]
+    fn get(&self, i: usize) -> Option<NonNull<u8>> {
+        NonNull::new(self.slot(i)?.load(Acquire))
+    }
+
+    /// Publishes `ptr` as entry `i` (once; under the owning shard's lock).
+    fn publish(&self, i: usize, ptr: NonNull<u8>) {
+        let (seg, _) = locate(i);
+        if self.segments[seg].load(Acquire).is_null() {
+            let fresh: Box<[AtomicPtr<u8>]> = (0..segment_len(seg))
+                .map(|_| AtomicPtr::new(ptr::null_mut()))
+                .collect();
+            let fresh = Box::into_raw(fresh).cast::<AtomicPtr<u8>>();
+            if self.segments[seg]
+                .compare_exchange(ptr::null_mut(), fresh, AcqRel, Acquire)
+                .is_err()
+            {
+                // Another shard published this segment first.
+                let len = segment_len(seg);
+                // SAFETY: `fresh` came from `Box::into_raw` of a slice of
+                // `len` entries just above and was never shared.
+                drop(unsafe { Box::from_raw(ptr::slice_from_raw_parts_mut(fresh, len)) });
+            }
+        }
+        self.slot(i)
+            .expect("the segment was published above")
+            .store(ptr.as_ptr(), Release);
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.segments.len() * mem::size_of::<AtomicPtr<AtomicPtr<u8>>>()
+            + (0..self.segments.len())
+                .filter(|&k| !self.segments[k].load(Acquire).is_null())
+                .map(|k| segment_len(k) * mem::size_of::<AtomicPtr<u8>>())
+                .sum::<usize>()
+    }
+}
+
+impl Drop for Entries {
+    fn drop(&mut self) {
+        for (k, segment) in self.segments.iter_mut().enumerate() {
+            let p = *segment.get_mut();
+            if !p.is_null() {
+                // SAFETY: `p` came from `Box::into_raw` of a slice of
+                // `segment_len(k)` entries in `publish`, and is freed once.
+                drop(unsafe { Box::from_raw(ptr::slice_from_raw_parts_mut(p, segment_len(k))) });
+            }
+        }
+    }
+}
+
+/// One block of string bytes; never moves, freed with the arena.
+struct Chunk {
+    ptr: NonNull<u8>,
+    cap: usize,
+}
+
+/// Smallest chunk of an arena.
+const MIN_CHUNK: usize = 256;
+
+/// Append-only string storage of one shard: `[LEB128 length][bytes]` per
+/// string, in chunks that never move. Written only under the shard's write
+/// lock; read by anyone through published pointers.
+struct Arena {
+    chunks: Vec<Chunk>,
+    /// Bytes used in the last chunk.
+    used: usize,
+    /// Capacity of all chunks.
+    cap: usize,
+}
+
+// SAFETY: the arena owns its chunks (plain bytes) exclusively; moving it to
+// another thread moves that ownership. Bytes are written only through
+// `&mut Arena` (the shard's write lock), into parts of a chunk no published
+// pointer covers.
+unsafe impl Send for Arena {}
+// SAFETY: `&Arena` gives no access to the chunks' bytes (only capacities);
+// readers reach published bytes through the pointers in `Entries`, which
+// are never written again (see `push`).
+unsafe impl Sync for Arena {}
+
+impl Arena {
+    const fn new() -> Self {
+        Self {
+            chunks: Vec::new(),
+            used: 0,
+            cap: 0,
+        }
+    }
+
+    /// A new chunk of `cap` bytes.
+    fn chunk(cap: usize) -> Chunk {
+        let mut block = ManuallyDrop::new(Vec::<u8>::with_capacity(cap));
+        Chunk {
+            // `Vec::as_mut_ptr` is never null (dangling for capacity 0,
+            // which is never asked for: `cap` ≥ 1).
+            ptr: NonNull::new(block.as_mut_ptr()).expect("a Vec's pointer is never null"),
+            cap: block.capacity(),
+        }
+    }
+
+    /// Appends `s` with its length prefix; returns where the prefix starts.
+    /// The bytes written are never written again.
+    fn push(&mut self, s: &str) -> NonNull<u8> {
+        let need = varint_len(s.len()) + s.len();
+        let room = self.chunks.last().map_or(0, |c| c.cap - self.used);
+        let step = (self.cap >> 3).max(MIN_CHUNK);
+        let at = if need <= room {
+            let last = self.chunks.last().expect("room > 0 means a chunk");
+            let at = self.used;
+            self.used += need;
+            // SAFETY: `at + need <= cap` of this chunk, so the offset stays
+            // inside its allocation.
+            unsafe { last.ptr.add(at) }
+        } else if need > step / 2 {
+            // A large string gets a chunk of its own, put before the
+            // current one so that the current one keeps filling.
+            let chunk = Self::chunk(need);
+            let at = chunk.ptr;
+            self.cap += chunk.cap;
+            self.chunks.push(chunk);
+            let n = self.chunks.len();
+            if n >= 2 {
+                self.chunks.swap(n - 1, n - 2);
+            } else {
+                self.used = need;
+            }
+            at
+        } else {
+            let chunk = Self::chunk(step);
+            let at = chunk.ptr;
+            self.cap += chunk.cap;
+            self.chunks.push(chunk);
+            self.used = need;
+            at
+        };
+        let mut n = s.len();
+        let mut dst = at.as_ptr();
+        loop {
+            let byte = (n & 0x7f) as u8;
+            n >>= 7;
+            // SAFETY: `dst` is within the `need` bytes reserved above, which
+            // no published pointer covers and no other thread writes (we hold
+            // `&mut self`).
+            unsafe { dst.write(if n == 0 { byte } else { byte | 0x80 }) };
+            // SAFETY: still within the reserved `need` bytes (the prefix is
+            // followed by `s.len()` bytes, or ends the reservation).
+            dst = unsafe { dst.add(1) };
+            if n == 0 {
+                break;
+            }
+        }
+        // SAFETY: 1. `s` is valid for `s.len()` reads; 2. `dst` is valid for
+        // `s.len()` writes: the rest of the reserved `need` bytes; 3. the
+        // two do not overlap (the arena's memory is not reachable as `&str`
+        // before it is published).
+        unsafe { ptr::copy_nonoverlapping(s.as_ptr(), dst, s.len()) };
+        at
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.cap + self.chunks.capacity() * mem::size_of::<Chunk>()
+    }
+}
+
+impl Drop for Arena {
+    fn drop(&mut self) {
+        for chunk in self.chunks.drain(..) {
+            // SAFETY: the chunk was made by `Arena::chunk` from a
+            // `Vec<u8>` with this pointer and capacity, and is freed once
+            // (drained). Length 0: `u8` needs no drop.
+            drop(unsafe { Vec::from_raw_parts(chunk.ptr.as_ptr(), 0, chunk.cap) });
+        }
+    }
+}
+
+/// Reads the string whose length-prefixed bytes start at `at`.
+///
+/// # Safety
+///
+/// `at` must be a pointer published in `Entries` (returned by
+/// `Arena::push` for a `&str`), and the arena that holds it must outlive `'a`.
+#[inline]
+unsafe fn read_str<'a>(at: NonNull<u8>) -> &'a str {
+    let mut p = at.as_ptr().cast_const();
+    // SAFETY: `at` starts the length prefix that `Arena::push` wrote before
+    // publishing it (the caller's contract).
+    let first = unsafe { p.read() };
+    if first < 0x80 {
+        // One-byte prefix: the common case of a string under 128 bytes.
+        // SAFETY: the one-byte prefix is followed by the string's bytes in
+        // the same chunk.
+        let start = unsafe { p.add(1) };
+        // SAFETY: `Arena::push` copied `first` bytes of a `&str` there before
+        // publishing `at`; they are never written again and live as long as
+        // the arena (the caller's contract).
+        let bytes = unsafe { std::slice::from_raw_parts(start, usize::from(first)) };
+        // SAFETY: the bytes were copied from a `str`, so they are valid UTF-8.
+        return unsafe { std::str::from_utf8_unchecked(bytes) };
+    }
+    let mut len = 0usize;
+    let mut shift = 0;
+    loop {
+        // SAFETY: `p` is within the length prefix that `Arena::push` wrote
+        // before publishing `at` (the caller's contract).
+        let byte = unsafe { p.read() };
+        // SAFETY: the prefix is followed by the string's bytes, so the next
+        // address is inside the same chunk.
+        p = unsafe { p.add(1) };
+        len |= usize::from(byte & 0x7f) << shift;
+        if byte & 0x80 == 0 {
+            break;
+        }
+        shift += 7;
+    }
+    // SAFETY: `Arena::push` copied `len` bytes of a `&str` right after the
+    // prefix, before the pointer was published with `Release` (which the
+    // caller's `Acquire` load saw); they are never written again and live as
+    // long as the arena (the caller's contract).
+    let bytes = unsafe { std::slice::from_raw_parts(p, len) };
+    // SAFETY: the bytes were copied from a `str`, so they are valid UTF-8.
+    unsafe { std::str::from_utf8_unchecked(bytes) }
+}
+
+/// What a shard's lock protects.
+struct ShardInner {
+    table: Table,
+    arena: Arena,
+    /// Strings in this shard.
+    count: usize,
+}
+
+/// Most shards an interner has.
+const MAX_SHARDS: usize = 64;
+/// Reader slots: each thread announces its reads in one of them (threads
+/// beyond this many share slots, which is correct, only slower).
+const READER_SLOTS: usize = 16;
+
+/// A shard: its state, a flag raised by the writer that holds it, and a
+/// mutex that orders writers. On its own cache lines so shards do not share
+/// them.
+///
+/// Readers take no lock: a reader counts itself in its thread's reader slot
+/// for this shard, then checks that no writer holds the shard; a writer
+/// raises the flag, then waits until every slot's count for this shard is
+/// zero. Both steps are sequentially consistent, so at least one side sees
+/// the other (as in Dekker's algorithm): either the reader backs off, or the
+/// writer waits for it. Readers of a shard write only their own slot's cache
+/// line, so threads that look strings up do not make cache lines bounce
+/// between cores, as a shared reader count would.
+#[repr(align(128))]
+struct Shard {
+    writer: AtomicBool,
+    writers: Mutex<()>,
+    inner: UnsafeCell<ShardInner>,
+}
+
+// SAFETY: `inner` is read only through `ReadGuard`s, which exist only while
+// no writer holds the shard, and written only through the one `WriteGuard`
+// that excludes readers and other writers (see the protocol on `Shard`).
+// `ShardInner` is `Send` and `Sync` (its arena by the impls above), so
+// sharing `&ShardInner` between readers is sound.
+unsafe impl Sync for Shard {}
+
+impl Shard {
+    fn new() -> Self {
+        Self {
+            writer: AtomicBool::new(false),
+            writers: Mutex::new(()),
+            inner: UnsafeCell::new(ShardInner {
+                table: Table::default(),
+                arena: Arena::new(),
+                count: 0,
+            }),
+        }
+    }
+}
+
+/// One thread slot's reader counts, one per shard, on its own cache lines.
+#[repr(align(128))]
+struct ReaderLine {
+    counts: [AtomicU32; MAX_SHARDS],
+}
+
+impl ReaderLine {
+    fn new() -> Self {
+        Self {
+            counts: std::array::from_fn(|_| AtomicU32::new(0)),
+        }
+    }
+}
+
+/// This thread's reader slot.
+#[inline]
+fn reader_slot() -> usize {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    thread_local! {
+        static SLOT: usize = NEXT.fetch_add(1, Relaxed) % READER_SLOTS;
+    }
+    SLOT.with(|slot| *slot)
+}
+
+/// Waits a moment for another thread (spins, then yields).
+#[inline]
+fn back_off(round: &mut u32) {
+    if *round < 64 {
+        std::hint::spin_loop();
+        *round += 1;
+    } else {
+        std::thread::yield_now();
+    }
+}
+
+/// Shared access to a shard; counted in the reader's slot until dropped.
+struct ReadGuard<'a> {
+    count: &'a AtomicU32,
+    inner: &'a ShardInner,
+}
+
+impl Deref for ReadGuard<'_> {
+    type Target = ShardInner;
+    #[inline]
+    fn deref(&self) -> &ShardInner {
+        self.inner
+    }
+}
+
+impl Drop for ReadGuard<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        self.count.fetch_sub(1, Release);
+    }
+}
+
+/// Exclusive access to a shard; lowers the writer flag when dropped, before
+/// the writers' mutex is released.
+struct WriteGuard<'a> {
+    writer: &'a AtomicBool,
+    inner: &'a mut ShardInner,
+    _writers: MutexGuard<'a, ()>,
+}
+
+impl Deref for WriteGuard<'_> {
+    type Target = ShardInner;
+    fn deref(&self) -> &ShardInner {
+        self.inner
+    }
+}
+
+impl DerefMut for WriteGuard<'_> {
+    fn deref_mut(&mut self) -> &mut ShardInner {
+        self.inner
+    }
+}
+
+impl Drop for WriteGuard<'_> {
+    fn drop(&mut self) {
+        self.writer.store(false, Release);
+    }
+}
+
+/// An interner shared by many threads: `intern(&self)` from any of them,
+/// [`resolve`](Self::resolve) without any lock.
+///
+/// Strings are spread over shards by hash, each with its own table and
+/// append-only byte arena. Looking up a string already there writes only a
+/// counter on the calling thread's own cache line (no lock word shared
+/// between cores, so lookups from two threads run twice as fast as from
+/// one); adding a string takes its shard's writer lock, which waits for that
+/// shard's readers to leave. Threads rarely wait for each other. Symbols come from one
+/// counter, so they are dense and in insertion order, as in [`Interner`].
+///
+/// ```
+/// use std::sync::Arc;
+/// use leanmem::intern::ConcurrentInterner;
+///
+/// let names = Arc::new(ConcurrentInterner::new());
+/// let workers: Vec<_> = (0..4)
+///     .map(|t| {
+///         let names = Arc::clone(&names);
+///         std::thread::spawn(move || {
+///             (0..100).map(|n| names.intern(&format!("name{}", (n + t) % 50))).collect::<Vec<_>>()
+///         })
+///     })
+///     .collect();
+/// for w in workers {
+///     for sym in w.join().unwrap() {
+///         assert!(names.resolve(sym).unwrap().starts_with("name"));
+///     }
+/// }
+/// assert_eq!(names.len(), 50);
+/// ```
+///
+/// # Memory layout
+///
+/// * Per string: its bytes with a LEB128 length prefix (1 byte below 128
+///   bytes) in its shard's arena, whose chunks grow by 1/8 of the arena and
+///   never move; an 8-byte pointer in the symbol-indexed entry array, whose
+///   segments never move and each add at most 1/4 to its length; one
+///   `u32` slot in its shard's table (≤ 4/5 full, grown by 1/4).
+///   Together ≈ 14–19 bytes beyond the string's bytes (16.9 measured on
+///   identifiers, where lasso's `ThreadedRodeo` takes 75).
+/// * Fixed: the shards (128 bytes each, at most 64), 16 reader lines of
+///   256 bytes (one per thread slot) and the segment directory (100 slots):
+///   about 6 KiB with 8 shards.
+///
+/// Resolving reads the entry pointer with one `Acquire` load and the
+/// string's bytes behind it; no lock, no hashing.
+pub struct ConcurrentInterner<S = DefaultHashBuilder> {
+    shards: Box<[Shard]>,
+    readers: Box<[ReaderLine]>,
+    shard_mask: usize,
+    entries: Entries,
+    /// Symbols handed out.
+    len: AtomicUsize,
+    hasher: S,
+}
+
+/// Default shard count: four per hardware thread, 4 to 64.
+fn default_shards() -> usize {
+    let threads = std::thread::available_parallelism().map_or(4, |n| n.get());
+    (threads * 4).next_power_of_two().clamp(4, 64)
+}
+
+impl ConcurrentInterner {
+    /// An empty interner with four shards per hardware thread.
+    ///
+    /// ```
+    /// use leanmem::intern::ConcurrentInterner;
+    ///
+    /// let i = ConcurrentInterner::new();
+    /// assert!(i.is_empty());
+    /// ```
+    #[must_use]
+    pub fn new() -> Self {
+        Self::with_shards_and_hasher(default_shards(), DefaultHashBuilder::default())
+    }
+
+    /// An empty interner with `shards` shards (rounded up to a power of
+    /// two, 1 to 64). More shards, fewer writers waiting for each other;
+    /// each costs a few hundred bytes.
+    ///
+    /// ```
+    /// use leanmem::intern::ConcurrentInterner;
+    ///
+    /// let i = ConcurrentInterner::with_shards(6);
+    /// assert_eq!(i.shards(), 8);
+    /// ```
+    #[must_use]
+    pub fn with_shards(shards: usize) -> Self {
+        Self::with_shards_and_hasher(shards, DefaultHashBuilder::default())
+    }
+}
+
+impl<S> ConcurrentInterner<S> {
+    /// An empty interner with the default shard count, hashing with
+    /// `hasher`.
+    ///
+    /// ```
+    /// use leanmem::intern::ConcurrentInterner;
+    /// use std::hash::RandomState;
+    ///
+    /// let i = ConcurrentInterner::with_hasher(RandomState::new());
+    /// let s = i.intern("sip");
+    /// assert_eq!(i.resolve(s), Some("sip"));
+    /// ```
+    #[must_use]
+    pub fn with_hasher(hasher: S) -> Self {
+        Self::with_shards_and_hasher(default_shards(), hasher)
+    }
+
+    /// An empty interner with `shards` shards (rounded up to a power of
+    /// two, 1 to 64) hashing with `hasher`.
+    ///
+    /// ```
+    /// use leanmem::intern::{ConcurrentInterner, DefaultHashBuilder};
+    ///
+    /// let i = ConcurrentInterner::with_shards_and_hasher(1, DefaultHashBuilder::default());
+    /// assert_eq!(i.shards(), 1);
+    /// ```
+    #[must_use]
+    pub fn with_shards_and_hasher(shards: usize, hasher: S) -> Self {
+        let n = shards.clamp(1, MAX_SHARDS).next_power_of_two();
+        Self {
+            shards: (0..n).map(|_| Shard::new()).collect(),
+            readers: (0..READER_SLOTS).map(|_| ReaderLine::new()).collect(),
+            shard_mask: n - 1,
+            entries: Entries::new(),
+            len: AtomicUsize::new(0),
+            hasher,
+        }
+    }
+
+    /// Number of shards.
+    ///
+    /// ```
+    /// use leanmem::intern::ConcurrentInterner;
+    ///
+    /// assert!(ConcurrentInterner::new().shards().is_power_of_two());
+    /// ```
+    pub fn shards(&self) -> usize {
+        self.shards.len()
+    }
+
+    /// The hasher.
+    ///
+    /// ```
+    /// use leanmem::intern::ConcurrentInterner;
+    ///
+    /// let _state = ConcurrentInterner::new().hasher().clone();
+    /// ```
+    pub fn hasher(&self) -> &S {
+        &self.hasher
+    }
+
+    /// Number of symbols handed out. While other threads intern, a symbol
+    /// may be counted a moment before its string can be resolved.
+    /// Computes in **O(1)** time.
+    ///
+    /// ```
+    /// use leanmem::intern::ConcurrentInterner;
+    ///
+    /// let i = ConcurrentInterner::new();
+    /// i.intern("a");
+    /// i.intern("a");
+    /// assert_eq!(i.len(), 1);
+    /// ```
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.len.load(Acquire)
+    }
+
+    /// Whether no string has been interned.
+    ///
+    /// ```
+    /// use leanmem::intern::ConcurrentInterner;
+    ///
+    /// assert!(ConcurrentInterner::new().is_empty());
+    /// ```
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The string of `symbol`, or `None` if this interner did not issue it
+    /// (or another thread is still publishing it). Takes no lock.
+    ///
+    /// Computes in **O(1)** time.
+    ///
+    /// ```
+    /// use leanmem::intern::{ConcurrentInterner, Symbol};
+    ///
+    /// let i = ConcurrentInterner::new();
+    /// let s = i.intern("shared");
+    /// assert_eq!(i.resolve(s), Some("shared"));
+    /// assert_eq!(i.resolve(Symbol::from_usize(9).unwrap()), None);
+    /// ```
+    #[inline]
+    pub fn resolve(&self, symbol: Symbol) -> Option<&str> {
+        let at = self.entries.get(symbol.to_usize())?;
+        // SAFETY: `at` was published in `self.entries` by `Arena::push`
+        // into an arena of `self.shards`, which lives as long as `&self`.
+        Some(unsafe { read_str(at) })
+    }
+
+    /// Whether stored value `value` (index + 1) is the string `s`, for
+    /// table probes.
+    #[inline]
+    fn value_is(&self, value: u32, s: &str) -> bool {
+        self.resolve(symbol_at((value - 1) as usize))
+            .is_some_and(|t| t.as_bytes() == s.as_bytes())
+    }
+
+    /// The strings in symbol order, skipping any that another thread is
+    /// still publishing.
+    ///
+    /// ```
+    /// use leanmem::intern::ConcurrentInterner;
+    ///
+    /// let i = ConcurrentInterner::new();
+    /// i.intern("x");
+    /// i.intern("y");
+    /// assert_eq!(i.iter().map(|(_, s)| s).collect::<Vec<_>>(), ["x", "y"]);
+    /// ```
+    pub fn iter(&self) -> ConcurrentIter<'_, S> {
+        ConcurrentIter {
+            interner: self,
+            front: 0,
+            back: self.len(),
+        }
+    }
+}
+
+impl<S> ConcurrentInterner<S> {
+    /// Shared access to shard `index` (see the protocol on [`Shard`]).
+    #[inline]
+    fn read_shard(&self, index: usize) -> ReadGuard<'_> {
+        let shard = &self.shards[index];
+        let count = &self.readers[reader_slot()].counts[index];
+        let mut round = 0;
+        loop {
+            count.fetch_add(1, SeqCst);
+            if !shard.writer.load(SeqCst) {
+                // SAFETY: this thread is counted as a reader of the shard and
+                // saw no writer after counting itself, so no `WriteGuard`
+                // exists now, and none can be made until the count drops
+                // (when the returned guard does): a writer raises the flag
+                // and then waits for every count to be zero.
+                let inner = unsafe { &*shard.inner.get() };
+                return ReadGuard { count, inner };
+            }
+            count.fetch_sub(1, Release);
+            while shard.writer.load(Acquire) {
+                back_off(&mut round);
+            }
+        }
+    }
+
+    /// Exclusive access to shard `index` (see the protocol on [`Shard`]).
+    /// The calling thread must not hold a read guard of the same shard.
+    fn write_shard(&self, index: usize) -> WriteGuard<'_> {
+        let shard = &self.shards[index];
+        let writers = shard.writers.lock().unwrap_or_else(PoisonError::into_inner);
+        shard.writer.store(true, SeqCst);
+        for line in self.readers.iter() {
+            let mut round = 0;
+            while line.counts[index].load(SeqCst) != 0 {
+                back_off(&mut round);
+            }
+        }
+        // SAFETY: other writers are excluded by the `writers` mutex, held by
+        // the guard; readers by the protocol: every reader counted before the
+        // flag went up has left (counts are zero), and every later one sees
+        // the flag and backs off until the guard lowers it.
+        let inner = unsafe { &mut *shard.inner.get() };
+        WriteGuard {
+            writer: &shard.writer,
+            inner,
+            _writers: writers,
+        }
+    }
+}
+
+impl<S: BuildHasher> ConcurrentInterner<S> {
+    #[inline]
+    fn shard_index(&self, hash: u64) -> usize {
+        hash as usize & self.shard_mask
+    }
+
+    #[inline]
+    fn find(&self, inner: &ShardInner, hash: u64, s: &str) -> Probe {
+        inner.table.probe(hash, |v| self.value_is(v, s))
+    }
+
+    /// The symbol of `s`, interning it first if it is new.
+    ///
+    /// Reads `s`'s shard without a lock, and takes its writer lock if `s`
+    /// is new. Computes in **O(len(s))** expected time.
+    ///
+    /// # Panics
+    ///
+    /// If the interner already holds `u32::MAX` strings;
+    /// [`try_intern`](Self::try_intern) reports that as an error instead.
+    ///
+    /// ```
+    /// use leanmem::intern::ConcurrentInterner;
+    ///
+    /// let i = ConcurrentInterner::new();
+    /// assert_eq!(i.intern("a"), i.intern("a"));
+    /// assert_ne!(i.intern("a"), i.intern("b"));
+    /// ```
+    #[inline]
+    pub fn intern(&self, s: &str) -> Symbol {
+        match self.try_intern(s) {
+            Ok(sym) => sym,
+            Err(e) => panic!("ConcurrentInterner::intern: {e}"),
+        }
+    }
+
+    /// The symbol of `s`, interning it first if it is new; an error, and
+    /// no change, if no symbol is left.
+    ///
+    /// # Errors
+    ///
+    /// [`InternError::SymbolsExhausted`] if `s` is new and the interner
+    /// already holds `u32::MAX` strings. (Bytes are not limited: entries are
+    /// pointers, not 4-byte offsets.)
+    ///
+    /// ```
+    /// use leanmem::intern::ConcurrentInterner;
+    ///
+    /// let i = ConcurrentInterner::new();
+    /// let s = i.try_intern("ok").unwrap();
+    /// assert_eq!(i.resolve(s), Some("ok"));
+    /// ```
+    pub fn try_intern(&self, s: &str) -> Result<Symbol, InternError> {
+        self.try_intern_within(s, MAX_STRINGS)
+    }
+
+    /// [`try_intern`](Self::try_intern) with a smaller limit (for tests).
+    pub(crate) fn try_intern_within(
+        &self,
+        s: &str,
+        max_strings: usize,
+    ) -> Result<Symbol, InternError> {
+        let hash = hash_str(&self.hasher, s);
+        let index = self.shard_index(hash);
+        {
+            let inner = self.read_shard(index);
+            if let Probe::Found(v) = self.find(&inner, hash, s) {
+                return Ok(symbol_at((v - 1) as usize));
+            }
+        }
+        let mut inner = self.write_shard(index);
+        let vacant = match self.find(&inner, hash, s) {
+            Probe::Found(v) => return Ok(symbol_at((v - 1) as usize)),
+            Probe::Vacant(at) => at,
+        };
+        let index = self
+            .len
+            .fetch_update(AcqRel, Acquire, |n| (n < max_strings).then_some(n + 1))
+            .map_err(|_| InternError::SymbolsExhausted)?;
+        let at = inner.arena.push(s);
+        self.entries.publish(index, at);
+        let value = index as u32 + 1;
+        let inner = &mut *inner;
+        if inner.count >= inner.table.max_entries() || !inner.table.fits(value) {
+            let max = inner.table.max_entries();
+            let entries = (max + (max >> 2)).max(inner.count + 1).max(8);
+            let mut table = Table::growing(entries, u64::from(value) * 2);
+            for v in inner.table.values() {
+                table.insert_unique(hash_str(&self.hasher, self.resolve_value(v)), v);
+            }
+            table.insert_unique(hash, value);
+            inner.table = table;
+        } else {
+            inner.table.fill(vacant, hash, value);
+        }
+        inner.count += 1;
+        Ok(symbol_at(index))
+    }
+
+    #[inline]
+    fn resolve_value(&self, value: u32) -> &str {
+        self.resolve(symbol_at((value - 1) as usize))
+            .unwrap_or_default()
+    }
+
+    /// The symbol of `s` if it has been interned; never inserts. Takes no
+    /// lock (waits only while a writer adds a string to the same shard).
+    ///
+    /// ```
+    /// use leanmem::intern::ConcurrentInterner;
+    ///
+    /// let i = ConcurrentInterner::new();
+    /// let s = i.intern("in");
+    /// assert_eq!(i.get("in"), Some(s));
+    /// assert_eq!(i.get("out"), None);
+    /// ```
+    #[inline]
+    pub fn get(&self, s: &str) -> Option<Symbol> {
+        let hash = hash_str(&self.hasher, s);
+        match self.find(&self.read_shard(self.shard_index(hash)), hash, s) {
+            Probe::Found(v) => Some(symbol_at((v - 1) as usize)),
+            Probe::Vacant(_) => None,
+        }
+    }
+
+    /// Whether `s` is interned.
+    ///
+    /// ```
+    /// use leanmem::intern::ConcurrentInterner;
+    ///
+    /// let i = ConcurrentInterner::new();
+    /// i.intern("a");
+    /// assert!(i.contains("a") && !i.contains("b"));
+    /// ```
+    #[inline]
+    pub fn contains(&self, s: &str) -> bool {
+        self.get(s).is_some()
+    }
+
+    /// A single-threaded [`Interner`] with the same symbols, exactly sized.
+    ///
+    /// ```
+    /// use leanmem::intern::ConcurrentInterner;
+    ///
+    /// let c = ConcurrentInterner::new();
+    /// let s = c.intern("moved");
+    /// let i = c.into_interner();
+    /// assert_eq!(i.resolve(s), Some("moved"));
+    /// ```
+    pub fn into_interner(self) -> Interner<S> {
+        let bytes = self.iter().map(|(_, s)| s.len()).sum();
+        let mut out = Interner::with_capacity_and_hasher(self.len(), bytes, self.hasher);
+        for i in 0..self.len.load(Acquire) {
+            // Symbols are dense: every index below `len` is published once
+            // no thread is interning (we own `self`).
+            let s = self
+                .entries
+                .get(i)
+                // SAFETY: published by `Arena::push` into an arena of
+                // `self.shards`, alive until the end of this function.
+                .map_or("", |at| unsafe { read_str(at) });
+            out.intern(s);
+        }
+        out
+    }
+}
+
+impl<S: BuildHasher + Default> Default for ConcurrentInterner<S> {
+    /// An empty interner with the default shard count.
+    ///
+    /// ```
+    /// use leanmem::intern::ConcurrentInterner;
+    ///
+    /// let i: ConcurrentInterner = ConcurrentInterner::default();
+    /// assert!(i.is_empty());
+    /// ```
+    fn default() -> Self {
+        Self::with_hasher(S::default())
+    }
+}
+
+impl<S: BuildHasher + Clone> Clone for ConcurrentInterner<S> {
+    /// A copy with the same symbols (strings interned again in symbol
+    /// order, with the same shard count and hasher).
+    fn clone(&self) -> Self {
+        let out = Self::with_shards_and_hasher(self.shards(), self.hasher.clone());
+        for (_, s) in self {
+            out.intern(s);
+        }
+        out
+    }
+}
+
+impl<S: BuildHasher> From<Interner<S>> for ConcurrentInterner<S> {
+    /// The strings of `interner`, with the same symbols.
+    ///
+    /// ```
+    /// use leanmem::intern::{ConcurrentInterner, Interner};
+    ///
+    /// let mut i = Interner::new();
+    /// let s = i.intern("kept");
+    /// let c = ConcurrentInterner::from(i);
+    /// assert_eq!(c.resolve(s), Some("kept"));
+    /// ```
+    fn from(interner: Interner<S>) -> Self {
+        let (strings, _, hasher) = interner.into_parts();
+        let out = Self::with_shards_and_hasher(default_shards(), hasher);
+        for s in strings.view().strings() {
+            out.intern(s);
+        }
+        out
+    }
+}
+
+impl<S: BuildHasher> From<ConcurrentInterner<S>> for Interner<S> {
+    /// Same as [`ConcurrentInterner::into_interner`].
+    ///
+    /// ```
+    /// use leanmem::intern::{ConcurrentInterner, Interner};
+    ///
+    /// let c = ConcurrentInterner::new();
+    /// c.intern("a");
+    /// assert_eq!(Interner::from(c).len(), 1);
+    /// ```
+    fn from(c: ConcurrentInterner<S>) -> Self {
+        c.into_interner()
+    }
+}
+
+impl<S> fmt::Debug for ConcurrentInterner<S> {
+    /// The strings in symbol order.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter().map(|(_, s)| s)).finish()
+    }
+}
+
+impl<S> Index<Symbol> for ConcurrentInterner<S> {
+    type Output = str;
+
+    /// The string of `symbol`.
+    ///
+    /// # Panics
+    ///
+    /// If this interner did not issue `symbol`;
+    /// [`resolve`](ConcurrentInterner::resolve) returns `None` instead.
+    ///
+    /// ```
+    /// use leanmem::intern::ConcurrentInterner;
+    ///
+    /// let i = ConcurrentInterner::new();
+    /// let s = i.intern("x");
+    /// assert_eq!(&i[s], "x");
+    /// ```
+    fn index(&self, symbol: Symbol) -> &str {
+        match self.resolve(symbol) {
+            Some(s) => s,
+            None => panic!("{symbol:?} is not a symbol of this interner"),
+        }
+    }
+}
+
+impl<S: BuildHasher, T: AsRef<str>> Extend<T> for ConcurrentInterner<S> {
+    /// Interns every string.
+    ///
+    /// ```
+    /// use leanmem::intern::ConcurrentInterner;
+    ///
+    /// let mut i = ConcurrentInterner::new();
+    /// i.extend(["a", "b", "a"]);
+    /// assert_eq!(i.len(), 2);
+    /// ```
+    fn extend<I: IntoIterator<Item = T>>(&mut self, iter: I) {
+        for s in iter {
+            self.intern(s.as_ref());
+        }
+    }
+}
+
+impl<S: BuildHasher + Default, T: AsRef<str>> FromIterator<T> for ConcurrentInterner<S> {
+    /// An interner of the distinct strings, in order of first appearance.
+    ///
+    /// ```
+    /// use leanmem::intern::ConcurrentInterner;
+    ///
+    /// let i: ConcurrentInterner = ["b", "a", "b"].into_iter().collect();
+    /// assert_eq!(i.iter().map(|(_, s)| s).collect::<Vec<_>>(), ["b", "a"]);
+    /// ```
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
+        let mut out = Self::default();
+        out.extend(iter);
+        out
+    }
+}
+
+impl<S> HeapSize for ConcurrentInterner<S> {
+    /// Shards, reader lines, tables, arenas (chunk capacity) and entry
+    /// segments, exactly as allocated. Reads each shard in turn, so while
+    /// other threads intern it is a snapshot of a moving target. The hasher
+    /// is not counted.
+    ///
+    /// ```
+    /// use leanmem::intern::ConcurrentInterner;
+    /// use leanmem::measure::HeapSize;
+    ///
+    /// let i = ConcurrentInterner::with_shards(1);
+    /// let empty = i.heap_size();
+    /// i.intern("grows");
+    /// assert!(i.heap_size() > empty);
+    /// ```
+    fn heap_size_with(&self, _: &mut HeapContext) -> usize {
+        let shards = self.shards.len() * mem::size_of::<Shard>()
+            + self.readers.len() * mem::size_of::<ReaderLine>()
+            + (0..self.shards.len())
+                .map(|index| {
+                    let inner = self.read_shard(index);
+                    inner.table.heap_bytes() + inner.arena.heap_bytes()
+                })
+                .sum::<usize>();
+        shards + self.entries.heap_bytes()
+    }
+}
+
+/// An iterator over `(Symbol, &str)` of a [`ConcurrentInterner`] in symbol
+/// order, from [`ConcurrentInterner::iter`]. It covers the symbols handed
+/// out when it was made, skipping any still being published.
+///
+/// ```
+/// use leanmem::intern::ConcurrentInterner;
+///
+/// let i: ConcurrentInterner = ["a", "b", "c"].into_iter().collect();
+/// assert_eq!(i.iter().rev().next().map(|(_, s)| s), Some("c"));
+/// ```
+pub struct ConcurrentIter<'a, S> {
+    interner: &'a ConcurrentInterner<S>,
+    front: usize,
+    back: usize,
+}
+
+impl<S> fmt::Debug for ConcurrentIter<'_, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConcurrentIter")
+            .field("front", &self.front)
+            .field("back", &self.back)
+            .finish()
+    }
+}
+
+impl<S> Clone for ConcurrentIter<'_, S> {
+    fn clone(&self) -> Self {
+        Self {
+            interner: self.interner,
+            front: self.front,
+            back: self.back,
+        }
+    }
+}
+
+impl<'a, S> Iterator for ConcurrentIter<'a, S> {
+    type Item = (Symbol, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while self.front < self.back {
+            let sym = symbol_at(self.front);
+            self.front += 1;
+            if let Some(s) = self.interner.resolve(sym) {
+                return Some((sym, s));
+            }
+        }
+        None
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (0, Some(self.back - self.front))
+    }
+}
+
+impl<S> DoubleEndedIterator for ConcurrentIter<'_, S> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        while self.front < self.back {
+            self.back -= 1;
+            let sym = symbol_at(self.back);
+            if let Some(s) = self.interner.resolve(sym) {
+                return Some((sym, s));
+            }
+        }
+        None
+    }
+}
+
+impl<S> FusedIterator for ConcurrentIter<'_, S> {}
+
+impl<'a, S> IntoIterator for &'a ConcurrentInterner<S> {
+    type Item = (Symbol, &'a str);
+    type IntoIter = ConcurrentIter<'a, S>;
+
+    /// ```
+    /// use leanmem::intern::ConcurrentInterner;
+    ///
+    /// let i: ConcurrentInterner = ["a"].into_iter().collect();
+    /// assert_eq!((&i).into_iter().count(), 1);
+    /// ```
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+#[cfg(test)]
+pub(crate) fn locate_for_tests(i: usize) -> (usize, usize) {
+    locate(i)
+}

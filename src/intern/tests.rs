@@ -1,0 +1,232 @@
+//! Unit tests of the interner internals: table sizing, growth, limits,
+//! segment arithmetic of the concurrent form.
+
+use std::collections::HashSet;
+use std::hash::BuildHasher;
+
+use super::concurrent::locate_for_tests as locate;
+use super::table::{buckets_for, growing_buckets, max_entries};
+use super::*;
+
+/// A hasher that sends every string to the same hash: the worst case.
+#[derive(Clone, Default)]
+struct Constant;
+
+struct ConstantHasher;
+
+impl Hasher for ConstantHasher {
+    fn finish(&self) -> u64 {
+        0x1234_5678_9abc_def0
+    }
+    fn write(&mut self, _: &[u8]) {}
+}
+
+impl BuildHasher for Constant {
+    type Hasher = ConstantHasher;
+    fn build_hasher(&self) -> ConstantHasher {
+        ConstantHasher
+    }
+}
+
+#[test]
+fn bucket_counts_keep_one_slot_empty_at_seven_eighths() {
+    assert_eq!(buckets_for(0), 0);
+    assert_eq!(max_entries(0), 0);
+    for n in 1..5000 {
+        let b = buckets_for(n);
+        assert!(max_entries(b) >= n, "{n} entries, {b} buckets");
+        assert!(max_entries(b) < b, "a bucket stays empty");
+        assert!(max_entries(b - 1) < n, "{b} is the fewest buckets for {n}");
+        // Load at most 7/8 and within one bucket of it.
+        assert!(8 * n <= 7 * b + 7);
+    }
+    assert_eq!(buckets_for(63_657), 72_751);
+}
+
+#[test]
+fn with_capacity_is_exact_and_interning_within_it_does_not_grow() {
+    let mut i = Interner::with_capacity(100, 1000);
+    let before = i.heap_size();
+    assert_eq!(before, 1000 + 404 + 4 * buckets_for(100));
+    for n in 0..100 {
+        i.intern(&format!("{n:09}x"));
+    }
+    assert_eq!(i.byte_len(), 1000);
+    assert_eq!(i.heap_size(), before);
+    // One more string grows each part by its step, not by doubling.
+    i.intern("one more");
+    assert_eq!(i.strings.string_capacity() + 1, 101 + 16);
+    assert_eq!(i.byte_capacity(), 1000 + 128); // the smallest step
+    assert_eq!(i.table.max_entries(), 125);
+    assert_eq!(i.table.buckets(), growing_buckets(125));
+}
+
+#[test]
+fn growth_steps_are_an_eighth_and_a_quarter() {
+    let mut i = Interner::new();
+    let mut last = (0, 0, 0, 0);
+    for n in 0..20_000 {
+        i.intern(&n.to_string());
+        let now = (
+            i.strings.string_capacity() + 1,
+            i.byte_capacity(),
+            i.table.buckets(),
+            i.table.max_entries(),
+        );
+        if now.0 != last.0 && last.0 > 128 {
+            assert_eq!(now.0, last.0 + last.0 / 8, "offsets grow by 1/8");
+        }
+        if now.1 != last.1 && last.1 > 1024 {
+            assert_eq!(now.1, last.1 + last.1 / 8, "bytes grow by 1/8");
+        }
+        if now.2 != last.2 && last.2 > 64 {
+            let grown = last.3 + last.3 / 4;
+            assert_eq!(now.2, growing_buckets(grown), "table grows by 1/4");
+            assert_eq!(now.3, grown);
+        }
+        last = now;
+    }
+}
+
+#[test]
+fn shrink_to_fit_leaves_the_bound() {
+    let mut i: Interner = (0..10_000).map(|n| format!("id_{n}")).collect();
+    i.shrink_to_fit();
+    let bytes = i.byte_len();
+    assert_eq!(i.heap_size(), bytes + 4 * 10_001 + 4 * buckets_for(10_000));
+    let overhead = (i.heap_size() - bytes) as f64 / 10_000.0;
+    assert!(overhead < 8.6, "{overhead}");
+    // Still usable, and grows again.
+    assert_eq!(i.get("id_77").map(Symbol::to_usize), Some(77));
+    assert_eq!(i.intern("new").to_usize(), 10_000);
+    assert_eq!(i.resolve(Symbol::from_usize(10_000).unwrap()), Some("new"));
+    // Shrinking an empty interner frees everything.
+    let mut e = Interner::with_capacity(100, 100);
+    e.shrink_to_fit();
+    assert_eq!(e.heap_size(), 0);
+}
+
+#[test]
+fn errors_leave_the_interner_unchanged() {
+    let mut i = Interner::new();
+    let a = i.try_intern_within("abc", 2, 6).unwrap();
+    assert_eq!(
+        i.try_intern_within("defg", 2, 6),
+        Err(InternError::BytesExhausted { len: 4, stored: 3 })
+    );
+    assert_eq!(i.len(), 1);
+    assert_eq!(i.get("defg"), None);
+    let b = i.try_intern_within("def", 2, 6).unwrap();
+    assert_eq!(
+        i.try_intern_within("", 2, 6),
+        Err(InternError::SymbolsExhausted)
+    );
+    // Known strings still succeed at the limit.
+    assert_eq!(i.try_intern_within("abc", 2, 6), Ok(a));
+    assert_eq!(i.try_intern_within("def", 2, 6), Ok(b));
+    assert_eq!(i.iter().map(|(_, s)| s).collect::<Vec<_>>(), ["abc", "def"]);
+    let e = InternError::BytesExhausted { len: 4, stored: 3 };
+    assert!(e.to_string().contains("4 bytes"));
+    assert!(
+        InternError::SymbolsExhausted
+            .to_string()
+            .contains("u32::MAX")
+    );
+
+    let c = ConcurrentInterner::new();
+    c.try_intern_within("x", 1).unwrap();
+    assert_eq!(
+        c.try_intern_within("y", 1),
+        Err(InternError::SymbolsExhausted)
+    );
+    assert_eq!(c.len(), 1);
+    assert_eq!(c.get("y"), None);
+}
+
+#[test]
+fn all_strings_colliding_still_work() {
+    let mut i = Interner::with_hasher(Constant);
+    let syms: Vec<_> = (0..300).map(|n| i.intern(&n.to_string())).collect();
+    for (n, s) in syms.iter().enumerate() {
+        assert_eq!(i.get(&n.to_string()), Some(*s));
+        assert_eq!(i.resolve(*s), Some(n.to_string().as_str()));
+    }
+    assert_eq!(i.get("absent"), None);
+    let f = i.clone().freeze();
+    assert_eq!(f.get("299"), Some(syms[299]));
+    let c = ConcurrentInterner::with_shards_and_hasher(2, Constant);
+    for (n, sym) in syms.iter().enumerate() {
+        assert_eq!(c.intern(&n.to_string()), *sym);
+    }
+    assert_eq!(c.get("150"), Some(syms[150]));
+}
+
+#[test]
+fn fingerprint_bits_shrink_as_symbols_grow() {
+    // 70 000 symbols need 17 value bits: fingerprints keep 15.
+    let i: Interner = (0..70_000).map(|n| n.to_string()).collect();
+    for n in (0..70_000).step_by(997) {
+        assert_eq!(i.get(&n.to_string()).map(Symbol::to_usize), Some(n));
+    }
+    assert!(!i.contains("70000"));
+}
+
+#[test]
+fn segments_tile_the_symbol_space() {
+    let mut expected = (0usize, 0usize);
+    for i in 0..100_000 {
+        assert_eq!(locate(i), expected, "entry {i}");
+        expected.1 += 1;
+        let seg_len = 1usize << (6 + expected.0 / 4);
+        if expected.1 == seg_len {
+            expected = (expected.0 + 1, 0);
+        }
+    }
+    let (last_seg, _) = locate(Symbol::MAX_INDEX);
+    assert!(last_seg < 100, "{last_seg}");
+}
+
+#[test]
+fn concurrent_large_and_empty_strings() {
+    let c = ConcurrentInterner::with_shards(1);
+    let big = "é".repeat(100_000);
+    let e = c.intern("");
+    let b = c.intern(&big);
+    let small: Vec<_> = (0..1000).map(|n| c.intern(&n.to_string())).collect();
+    assert_eq!(c.resolve(e), Some(""));
+    assert_eq!(c.resolve(b), Some(big.as_str()));
+    assert_eq!(c.intern(&big), b);
+    for (n, s) in small.iter().enumerate() {
+        assert_eq!(c.resolve(*s), Some(n.to_string().as_str()));
+    }
+    let distinct: HashSet<_> = small.iter().collect();
+    assert_eq!(distinct.len(), 1000);
+}
+
+#[test]
+fn inline_sizes_are_as_documented() {
+    assert_eq!(std::mem::size_of::<Interner>(), 88);
+    assert_eq!(std::mem::size_of::<FrozenInterner>(), 72);
+    assert_eq!(std::mem::size_of::<Symbol>(), 4);
+}
+
+#[test]
+fn short_and_long_byte_comparisons_are_exact() {
+    let samples: Vec<Vec<u8>> = (0..=40)
+        .flat_map(|n| {
+            let base: Vec<u8> = (0..n as u8).map(|k| b'a' + k % 26).collect();
+            let mut variants = vec![base.clone()];
+            for at in 0..n {
+                let mut v = base.clone();
+                v[at] ^= 1;
+                variants.push(v);
+            }
+            variants
+        })
+        .collect();
+    for a in &samples {
+        for b in &samples {
+            assert_eq!(same_bytes(a, b), a == b, "{a:?} vs {b:?}");
+        }
+    }
+}

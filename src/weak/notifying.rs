@@ -1,0 +1,811 @@
+//! [`NotifyingMap`] and its [`Handle`]: values that tell the map when they
+//! die.
+
+use crate::hash::DefaultHashBuilder;
+use std::borrow::Borrow;
+use std::cmp::Ordering;
+use std::fmt;
+use std::hash::{BuildHasher, Hash, Hasher};
+use std::ops::Deref;
+use std::sync::atomic::{AtomicBool, Ordering::Acquire, Ordering::Release};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
+
+use super::raw::{Both, RawWeakTable, WeakEntry};
+use crate::measure::{HeapContext, HeapSize};
+
+/// A value and the hash of its key, in the block its handles share.
+struct Node<V> {
+    hash: u64,
+    value: V,
+}
+
+/// The dead-key queue: hashes of keys whose last handle has dropped.
+#[derive(Default)]
+struct Shared {
+    /// Set (under the lock) when `dead` is not empty.
+    pending: AtomicBool,
+    dead: Mutex<Vec<u64>>,
+}
+
+impl Shared {
+    fn notify(&self, hash: u64) {
+        let mut dead = self.dead.lock().unwrap_or_else(PoisonError::into_inner);
+        dead.push(hash);
+        self.pending.store(true, Release);
+    }
+}
+
+struct NotifyEntry<K, V> {
+    key: K,
+    node: Weak<Node<V>>,
+}
+
+impl<K, V> WeakEntry for NotifyEntry<K, V> {
+    #[inline]
+    fn is_dead(&self) -> bool {
+        self.node.strong_count() == 0
+    }
+}
+
+/// A strong handle to a value of a [`NotifyingMap`]: it derefs to the value,
+/// clones cheaply (two reference counts), and when the last handle to a
+/// value drops, the value is dropped and the map is told.
+///
+/// Comparisons, hashing and formatting go to the value, as for `Arc`.
+///
+/// ```
+/// use leanmem::weak::NotifyingMap;
+///
+/// let mut map = NotifyingMap::new();
+/// let h = map.get_or_insert_with("k", || String::from("value"));
+/// assert_eq!(h.len(), 5); // derefs to the String
+/// let h2 = h.clone();
+/// assert!(leanmem::weak::Handle::ptr_eq(&h, &h2));
+/// ```
+///
+/// # Memory layout
+///
+/// Two pointers (16 bytes): to the shared block holding the value (two
+/// counters, the key's hash, the value), and weakly to the map's dead-key
+/// queue.
+pub struct Handle<V> {
+    /// `None` only inside `drop`.
+    node: Option<Arc<Node<V>>>,
+    map: Weak<Shared>,
+}
+
+impl<V> Handle<V> {
+    #[inline]
+    fn node(&self) -> &Node<V> {
+        match &self.node {
+            Some(n) => n,
+            // `node` is taken only in `drop`, after which nothing reads it.
+            None => unreachable!("a handle is used after its drop began"),
+        }
+    }
+
+    /// Whether two handles point to the same value (not merely equal ones).
+    ///
+    /// ```
+    /// use leanmem::weak::{Handle, NotifyingMap};
+    ///
+    /// let mut map = NotifyingMap::new();
+    /// let a = map.get_or_insert_with(1, || 0);
+    /// let b = map.get_or_insert_with(2, || 0);
+    /// assert!(a == b && !Handle::ptr_eq(&a, &b));
+    /// ```
+    pub fn ptr_eq(this: &Self, other: &Self) -> bool {
+        std::ptr::eq(this.node(), other.node())
+    }
+
+    /// How many handles to this value exist.
+    ///
+    /// ```
+    /// use leanmem::weak::{Handle, NotifyingMap};
+    ///
+    /// let mut map = NotifyingMap::new();
+    /// let a = map.get_or_insert_with(1, || 0);
+    /// let b = a.clone();
+    /// assert_eq!(Handle::handle_count(&b), 2);
+    /// ```
+    pub fn handle_count(this: &Self) -> usize {
+        this.node.as_ref().map_or(0, Arc::strong_count)
+    }
+}
+
+impl<V> Deref for Handle<V> {
+    type Target = V;
+
+    #[inline]
+    fn deref(&self) -> &V {
+        &self.node().value
+    }
+}
+
+impl<V> AsRef<V> for Handle<V> {
+    fn as_ref(&self) -> &V {
+        self
+    }
+}
+
+impl<V> Borrow<V> for Handle<V> {
+    fn borrow(&self) -> &V {
+        self
+    }
+}
+
+impl<V> Clone for Handle<V> {
+    #[inline]
+    fn clone(&self) -> Self {
+        Self {
+            node: self.node.clone(),
+            map: self.map.clone(),
+        }
+    }
+}
+
+impl<V> Drop for Handle<V> {
+    fn drop(&mut self) {
+        let Some(node) = self.node.take() else {
+            return;
+        };
+        let hash = node.hash;
+        // Exactly one of the handles dropping a value gets it back here.
+        if let Some(last) = Arc::into_inner(node) {
+            // The value's destructor runs first, holding no lock: it may drop
+            // handles of this map itself.
+            drop(last);
+            if let Some(map) = self.map.upgrade() {
+                map.notify(hash);
+            }
+        }
+    }
+}
+
+impl<V: fmt::Debug> fmt::Debug for Handle<V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl<V: fmt::Display> fmt::Display for Handle<V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&**self, f)
+    }
+}
+
+impl<V: PartialEq> PartialEq for Handle<V> {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl<V: Eq> Eq for Handle<V> {}
+
+impl<V: PartialOrd> PartialOrd for Handle<V> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        (**self).partial_cmp(&**other)
+    }
+}
+
+impl<V: Ord> Ord for Handle<V> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        (**self).cmp(&**other)
+    }
+}
+
+impl<V: Hash> Hash for Handle<V> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (**self).hash(state);
+    }
+}
+
+impl<V: HeapSize> HeapSize for Handle<V> {
+    /// The shared block (counters, hash, value) and what the value owns, the
+    /// first time the block is reached in `cx`; as for `Arc`.
+    fn heap_size_with(&self, cx: &mut HeapContext) -> usize {
+        match &self.node {
+            Some(n) => n.heap_size_with(cx),
+            None => 0,
+        }
+    }
+}
+
+impl<V: HeapSize> HeapSize for Node<V> {
+    fn heap_size_with(&self, cx: &mut HeapContext) -> usize {
+        self.value.heap_size_with(cx)
+    }
+}
+
+/// A hash map that creates its values and hands out [`Handle`]s to them:
+/// it holds each value weakly, and the last handle to drop tells the map,
+/// which forgets the entry at its next call. Python's
+/// `WeakValueDictionary` behaviour exactly: [`len`](Self::len) is exact after
+/// every call, a dead value's memory comes back at the next call, and a
+/// lookup of a dead key is an ordinary miss.
+///
+/// Use it for canonical instances (flyweights), loaded resources, sessions:
+/// anything created on first use and shared while in use.
+///
+/// ```
+/// use leanmem::weak::NotifyingMap;
+///
+/// let mut textures = NotifyingMap::new();
+/// let a = textures.get_or_insert_with("grass.png", || vec![0u8; 4096]);
+/// let b = textures.get_or_insert_with("grass.png", || unreachable!("loaded once"));
+/// assert_eq!(textures.len(), 1);
+///
+/// drop(a);
+/// drop(b); // the last handle: the texture is dropped, the map is told
+/// assert_eq!(textures.get("grass.png"), None);
+/// textures.purge(); // or any other `&mut` call
+/// assert_eq!(textures.len(), 0);
+/// ```
+///
+/// # Which weak map?
+///
+/// [`WeakValueMap`](super::WeakValueMap) when the values are `Arc`s that
+/// other code creates: it must find dead entries by sweeping, so its `len`
+/// is an upper bound. `NotifyingMap` when the map can create the values: it
+/// is told of each death, so it never searches.
+///
+/// # How it is told
+///
+/// Each value lives in a block shared by its handles, with the hash of its
+/// key. When the last handle drops (on any thread), the value is dropped
+/// there and then, and the hash is pushed on the map's dead-key queue (a
+/// mutex-guarded vector, and a flag). Every call that takes `&mut self`
+/// first drains the queue, removing each dead entry; only the block's bytes
+/// (counters, hash and the value's inline size) wait until then. An entry
+/// replaced or removed meanwhile makes its notice a no-op: a notice removes
+/// only an entry of that hash whose value is dead.
+///
+/// [`len`](Self::len) is exact after every `&mut self` call, for every
+/// handle whose drop finished before the call began; until the next such call
+/// it still counts values that died since. [`get`](Self::get) and
+/// [`contains_key`](Self::contains_key) take `&self` and never see a dead
+/// value.
+///
+/// Draining costs time in proportion to the values that died since the last
+/// call (about the cost of a `remove` each, plus a rebuild of the table into
+/// a smaller one when at least a quarter of its buckets were emptied, which
+/// costs at most as much again); a table that must grow does so
+/// incrementally, as in [`WeakValueMap`](super::WeakValueMap).
+///
+/// # Memory layout
+///
+/// One hashbrown table of `(K, Weak)` slots (8 bytes plus the key, and a
+/// control byte, per bucket, at most 7/8 full) plus, per value, a block of
+/// two counters, the key's hash (8 bytes) and the value. The dead-key queue
+/// holds 8 bytes per notice not yet drained.
+///
+/// # Threads
+///
+/// The map is [`Send`] and [`Sync`] when `K` and `V` are `Send + Sync`, and
+/// so are its handles: handles may be dropped on any thread while the map
+/// is used. Methods that change the map take `&mut self`; share the map
+/// behind a `Mutex` or `RwLock`. Dropping a handle never waits for the map
+/// itself, only for the short queue lock.
+pub struct NotifyingMap<K, V, S = DefaultHashBuilder> {
+    table: RawWeakTable<NotifyEntry<K, V>>,
+    hash_builder: S,
+    shared: Arc<Shared>,
+    /// The queue's other half: notices are swapped in here to be drained.
+    spare: Vec<u64>,
+}
+
+#[inline]
+fn entry_hasher<K: Hash, V, S: BuildHasher>(s: &S) -> impl Fn(&NotifyEntry<K, V>) -> u64 + '_ {
+    move |e| s.hash_one(&e.key)
+}
+
+impl<K, V> NotifyingMap<K, V> {
+    /// An empty map.
+    ///
+    /// ```
+    /// use leanmem::weak::NotifyingMap;
+    ///
+    /// let map: NotifyingMap<String, u32> = NotifyingMap::new();
+    /// assert!(map.is_empty());
+    /// ```
+    #[must_use]
+    pub fn new() -> Self {
+        Self::with_hasher(DefaultHashBuilder::default())
+    }
+
+    /// An empty map with room for `capacity` entries.
+    ///
+    /// ```
+    /// use leanmem::weak::NotifyingMap;
+    ///
+    /// let map: NotifyingMap<u64, u64> = NotifyingMap::with_capacity(100);
+    /// assert!(map.capacity() >= 100);
+    /// ```
+    #[must_use]
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self::with_capacity_and_hasher(capacity, DefaultHashBuilder::default())
+    }
+}
+
+impl<K, V, S> NotifyingMap<K, V, S> {
+    /// An empty map hashing keys with `hash_builder`.
+    ///
+    /// ```
+    /// use std::hash::RandomState;
+    /// use leanmem::weak::NotifyingMap;
+    ///
+    /// let map: NotifyingMap<u64, u64, RandomState> = NotifyingMap::with_hasher(RandomState::new());
+    /// assert!(map.is_empty());
+    /// ```
+    #[must_use]
+    pub fn with_hasher(hash_builder: S) -> Self {
+        Self::with_capacity_and_hasher(0, hash_builder)
+    }
+
+    /// An empty map with room for `capacity` entries, hashing with
+    /// `hash_builder`.
+    ///
+    /// ```
+    /// use std::hash::RandomState;
+    /// use leanmem::weak::NotifyingMap;
+    ///
+    /// let map: NotifyingMap<u64, u64, RandomState> =
+    ///     NotifyingMap::with_capacity_and_hasher(10, RandomState::new());
+    /// assert!(map.capacity() >= 10);
+    /// ```
+    #[must_use]
+    pub fn with_capacity_and_hasher(capacity: usize, hash_builder: S) -> Self {
+        Self {
+            table: RawWeakTable::with_capacity(capacity, 0),
+            hash_builder,
+            shared: Arc::new(Shared::default()),
+            spare: Vec::new(),
+        }
+    }
+
+    /// The map's hasher.
+    ///
+    /// ```
+    /// use leanmem::weak::NotifyingMap;
+    ///
+    /// let map: NotifyingMap<u8, u8> = NotifyingMap::new();
+    /// let _ = map.hasher();
+    /// ```
+    pub fn hasher(&self) -> &S {
+        &self.hash_builder
+    }
+
+    /// Entries held: exactly the live values after every `&mut self` call
+    /// (see the type's docs); values that died since are counted until the
+    /// next one. Computes in **O(1)** time.
+    ///
+    /// ```
+    /// use leanmem::weak::NotifyingMap;
+    ///
+    /// let mut map = NotifyingMap::new();
+    /// let a = map.get_or_insert_with(1, || 'a');
+    /// let b = map.get_or_insert_with(2, || 'b');
+    /// drop(a);
+    /// assert_eq!(map.len(), 2); // told, but not drained yet
+    /// let c = map.get_or_insert_with(3, || 'c'); // a `&mut` call drains first
+    /// assert_eq!(map.len(), 2); // `b` and `c`
+    /// # drop((b, c));
+    /// ```
+    pub fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    /// Whether the map holds no entry. Computes in **O(1)** time.
+    ///
+    /// ```
+    /// use leanmem::weak::NotifyingMap;
+    ///
+    /// assert!(NotifyingMap::<u8, u8>::new().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.table.len() == 0
+    }
+
+    /// Entries the table holds before it must grow. Computes in **O(1)**
+    /// time.
+    ///
+    /// ```
+    /// use leanmem::weak::NotifyingMap;
+    ///
+    /// assert!(NotifyingMap::<u8, u8>::with_capacity(5).capacity() >= 5);
+    /// ```
+    pub fn capacity(&self) -> usize {
+        self.table.capacity()
+    }
+
+    /// Forgets every entry. Handles stay valid; their values are simply no
+    /// longer found. Computes in **O(capacity)** time.
+    ///
+    /// ```
+    /// use leanmem::weak::NotifyingMap;
+    ///
+    /// let mut map = NotifyingMap::new();
+    /// let h = map.get_or_insert_with(1, || 1);
+    /// map.clear();
+    /// assert!(map.is_empty());
+    /// assert_eq!(*h, 1);
+    /// ```
+    pub fn clear(&mut self) {
+        self.table.clear();
+    }
+
+    /// The live entries, as `(&K, Handle<V>)`. Iterates in
+    /// **O(capacity)** time.
+    ///
+    /// ```
+    /// use leanmem::weak::NotifyingMap;
+    ///
+    /// let mut map = NotifyingMap::new();
+    /// let a = map.get_or_insert_with("a", || 1);
+    /// let _gone = map.get_or_insert_with("b", || 2);
+    /// drop(_gone);
+    /// let live: Vec<(&str, i32)> = map.iter().map(|(k, v)| (*k, *v)).collect();
+    /// assert_eq!(live, [("a", 1)]);
+    /// # drop(a);
+    /// ```
+    pub fn iter(&self) -> NotifyingIter<'_, K, V> {
+        NotifyingIter {
+            inner: self.table.iter(),
+            map: Arc::downgrade(&self.shared),
+        }
+    }
+
+    #[inline]
+    fn handle(&self, node: Arc<Node<V>>) -> Handle<V> {
+        Handle {
+            node: Some(node),
+            map: Arc::downgrade(&self.shared),
+        }
+    }
+}
+
+impl<K, V, S> NotifyingMap<K, V, S>
+where
+    K: Hash + Eq,
+    S: BuildHasher,
+{
+    /// Drains the dead-key queue, removing the dead entries it names.
+    /// Returns how many entries it removed.
+    fn drain(&mut self) -> usize {
+        if !self.shared.pending.load(Acquire) {
+            return 0;
+        }
+        {
+            let mut dead = self
+                .shared
+                .dead
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            std::mem::swap(&mut *dead, &mut self.spare);
+            self.shared.pending.store(false, Release);
+        }
+        let mut removed = 0;
+        let hash_builder = &self.hash_builder;
+        for &hash in &self.spare {
+            // Another dead entry met on the probe path may have another
+            // hash: it has a notice of its own and must stay for it.
+            let this = |e: &NotifyEntry<K, V>| e.is_dead() && hash_builder.hash_one(&e.key) == hash;
+            if self.table.remove(hash, this).is_some() {
+                removed += 1;
+            }
+        }
+        self.spare.clear();
+        if self.spare.capacity() > 64 {
+            self.spare = Vec::new();
+        }
+        // After many deaths, rebuild the table at once: the work is at most
+        // four times the removals just done, and lookups of the dead keys
+        // no longer probe past their tombstones.
+        if removed > 0 && removed * 4 >= self.table.buckets() {
+            let hasher = entry_hasher::<K, V, S>(&self.hash_builder);
+            self.table.compact(&hasher);
+        }
+        removed
+    }
+
+    /// Drain, then one bounded step of any incremental resize.
+    #[inline]
+    fn maintain(&mut self) {
+        self.drain();
+        let hasher = entry_hasher::<K, V, S>(&self.hash_builder);
+        self.table.step(&hasher, &mut drop);
+    }
+
+    /// A handle to the value of `key`, creating it with `make` if the key
+    /// has no live value. `make` runs at most once, and only when needed.
+    ///
+    /// Computes in **O(1)** expected time, plus draining the notices of
+    /// values that died since the last call.
+    ///
+    /// ```
+    /// use leanmem::weak::NotifyingMap;
+    ///
+    /// let mut map = NotifyingMap::new();
+    /// let mut made = 0;
+    /// let a = map.get_or_insert_with("k", || { made += 1; made });
+    /// let b = map.get_or_insert_with("k", || { made += 1; made });
+    /// assert_eq!((*a, *b, made), (1, 1, 1));
+    /// ```
+    pub fn get_or_insert_with(&mut self, key: K, make: impl FnOnce() -> V) -> Handle<V> {
+        match self.try_get_or_insert_with(key, || Ok::<V, std::convert::Infallible>(make())) {
+            Ok(h) => h,
+            Err(never) => match never {},
+        }
+    }
+
+    /// As [`get_or_insert_with`](Self::get_or_insert_with), with a
+    /// constructor that may fail.
+    ///
+    /// # Errors
+    ///
+    /// The error of `make`, if it ran and failed; the map is then unchanged
+    /// (apart from draining dead entries).
+    ///
+    /// ```
+    /// use leanmem::weak::NotifyingMap;
+    ///
+    /// let mut map: NotifyingMap<&str, u32> = NotifyingMap::new();
+    /// let bad = map.try_get_or_insert_with("x", || "x".parse::<u32>());
+    /// assert!(bad.is_err());
+    /// assert!(map.is_empty());
+    /// let good = map.try_get_or_insert_with("7", || "7".parse::<u32>()).unwrap();
+    /// assert_eq!(*good, 7);
+    /// ```
+    pub fn try_get_or_insert_with<E>(
+        &mut self,
+        key: K,
+        make: impl FnOnce() -> Result<V, E>,
+    ) -> Result<Handle<V>, E> {
+        self.maintain();
+        let hash = self.hash_builder.hash_one(&key);
+        let node = if let Some(e) = self.table.find_mut(hash, |e| e.key == key) {
+            if let Some(node) = e.node.upgrade() {
+                node
+            } else {
+                // Dead, its notice not drained yet: reuse the slot. The
+                // notice will find a live entry and do nothing.
+                let node = Arc::new(Node {
+                    hash,
+                    value: make()?,
+                });
+                e.node = Arc::downgrade(&node);
+                node
+            }
+        } else {
+            let node = Arc::new(Node {
+                hash,
+                value: make()?,
+            });
+            let entry = NotifyEntry {
+                key,
+                node: Arc::downgrade(&node),
+            };
+            let hasher = entry_hasher::<K, V, S>(&self.hash_builder);
+            self.table.insert_unique(hash, entry, hasher);
+            node
+        };
+        // `make` may have dropped handles of this map.
+        self.drain();
+        Ok(self.handle(node))
+    }
+
+    /// A handle to the live value of `key`. Computes in **O(1)** expected
+    /// time.
+    ///
+    /// ```
+    /// use leanmem::weak::NotifyingMap;
+    ///
+    /// let mut map = NotifyingMap::new();
+    /// let h = map.get_or_insert_with("k".to_string(), || 5);
+    /// assert_eq!(map.get("k").as_deref(), Some(&5));
+    /// drop(h);
+    /// assert_eq!(map.get("k"), None);
+    /// ```
+    #[inline]
+    pub fn get<Q>(&self, key: &Q) -> Option<Handle<V>>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        let hash = self.hash_builder.hash_one(key);
+        let e = self.table.find(hash, |e| e.key.borrow() == key)?;
+        e.node.upgrade().map(|n| self.handle(n))
+    }
+
+    /// Whether `key` has a live value. Computes in **O(1)** expected time.
+    ///
+    /// ```
+    /// use leanmem::weak::NotifyingMap;
+    ///
+    /// let mut map = NotifyingMap::new();
+    /// let h = map.get_or_insert_with(1, || ());
+    /// assert!(map.contains_key(&1));
+    /// drop(h);
+    /// assert!(!map.contains_key(&1));
+    /// ```
+    pub fn contains_key<Q>(&self, key: &Q) -> bool
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        let hash = self.hash_builder.hash_one(key);
+        self.table
+            .find(hash, |e| e.key.borrow() == key)
+            .is_some_and(|e| e.node.strong_count() > 0)
+    }
+
+    /// Forgets `key`, returning a handle to its value if it was alive. The
+    /// value lives on as long as its handles. Computes in **O(1)** expected
+    /// time, plus draining.
+    ///
+    /// ```
+    /// use leanmem::weak::NotifyingMap;
+    ///
+    /// let mut map = NotifyingMap::new();
+    /// let h = map.get_or_insert_with(1, || "one");
+    /// assert_eq!(map.remove(&1).as_deref(), Some(&"one"));
+    /// assert!(map.is_empty());
+    /// assert_eq!(*h, "one");
+    /// ```
+    pub fn remove<Q>(&mut self, key: &Q) -> Option<Handle<V>>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        self.maintain();
+        let hash = self.hash_builder.hash_one(key);
+        let e = self.table.remove(hash, |e| e.key.borrow() == key)?;
+        e.node.upgrade().map(|n| self.handle(n))
+    }
+
+    /// Keeps the live entries for which `keep` returns `true`. Computes in
+    /// **O(capacity)** time.
+    ///
+    /// ```
+    /// use leanmem::weak::NotifyingMap;
+    ///
+    /// let mut map = NotifyingMap::new();
+    /// let hs: Vec<_> = (0..6).map(|i| map.get_or_insert_with(i, || i * 10)).collect();
+    /// map.retain(|k, _| k % 2 == 0);
+    /// assert_eq!(map.len(), 3);
+    /// # drop(hs);
+    /// ```
+    pub fn retain(&mut self, mut keep: impl FnMut(&K, &V) -> bool) {
+        self.drain();
+        self.table
+            .retain(|e| e.node.upgrade().is_some_and(|n| keep(&e.key, &n.value)));
+    }
+
+    /// Drains the dead-key queue now, returning how many entries it
+    /// removed; every `&mut self` call does this first. Computes in time
+    /// proportional to the values that died since the last call.
+    ///
+    /// ```
+    /// use leanmem::weak::NotifyingMap;
+    ///
+    /// let mut map = NotifyingMap::new();
+    /// let h = map.get_or_insert_with(1, || [0u8; 1024]);
+    /// drop(h);
+    /// assert_eq!(map.len(), 1);
+    /// assert_eq!(map.purge(), 1);
+    /// assert_eq!(map.len(), 0);
+    /// ```
+    pub fn purge(&mut self) -> usize {
+        self.drain()
+    }
+
+    /// Drains, then shrinks the table to fit. Computes in **O(capacity)**
+    /// time.
+    ///
+    /// ```
+    /// use leanmem::weak::NotifyingMap;
+    ///
+    /// let mut map: NotifyingMap<u8, u8> = NotifyingMap::with_capacity(100);
+    /// map.shrink_to_fit();
+    /// assert!(map.capacity() < 100);
+    /// ```
+    pub fn shrink_to_fit(&mut self) {
+        self.drain();
+        let hasher = entry_hasher::<K, V, S>(&self.hash_builder);
+        self.table.shrink_to_fit(&hasher, &mut drop);
+        self.spare = Vec::new();
+    }
+}
+
+impl<K, V> Default for NotifyingMap<K, V> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<K: fmt::Debug, V: fmt::Debug, S> fmt::Debug for NotifyingMap<K, V, S> {
+    /// The live entries, as a map.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl<'a, K, V, S> IntoIterator for &'a NotifyingMap<K, V, S> {
+    type Item = (&'a K, Handle<V>);
+    type IntoIter = NotifyingIter<'a, K, V>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<K: HeapSize, V, S> HeapSize for NotifyingMap<K, V, S> {
+    /// The table, what the keys own, the dead-key queue, and the blocks of
+    /// values that died since the last call (only the map keeps those).
+    /// Live values belong to their handles.
+    fn heap_size_with(&self, cx: &mut HeapContext) -> usize {
+        let queue = if cx.first_visit(Arc::as_ptr(&self.shared)) {
+            let dead = self
+                .shared
+                .dead
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            block_size::<Shared>() + dead.capacity() * 8
+        } else {
+            0
+        };
+        queue
+            + self.spare.capacity() * 8
+            + self.table.heap_size_with(cx, |e, cx| {
+                let dead = e.node.strong_count() == 0 && cx.first_visit(e.node.as_ptr());
+                e.key.heap_size_with(cx) + if dead { block_size::<Node<V>>() } else { 0 }
+            })
+    }
+}
+
+/// Bytes of an `Arc<T>` block.
+fn block_size<T>() -> usize {
+    std::alloc::Layout::new::<[usize; 2]>()
+        .extend(std::alloc::Layout::new::<T>())
+        .map_or(0, |(l, _)| l.pad_to_align().size())
+}
+
+/// The live entries of a [`NotifyingMap`], as `(&K, Handle<V>)`; see
+/// [`NotifyingMap::iter`].
+pub struct NotifyingIter<'a, K, V> {
+    inner: Both<'a, NotifyEntry<K, V>>,
+    map: Weak<Shared>,
+}
+
+impl<'a, K, V> Iterator for NotifyingIter<'a, K, V> {
+    type Item = (&'a K, Handle<V>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let map = &self.map;
+        self.inner.find_map(|e| {
+            e.node.upgrade().map(|n| {
+                (
+                    &e.key,
+                    Handle {
+                        node: Some(n),
+                        map: map.clone(),
+                    },
+                )
+            })
+        })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (0, self.inner.size_hint().1)
+    }
+}
+
+impl<K, V> std::iter::FusedIterator for NotifyingIter<'_, K, V> {}
+
+impl<K, V> fmt::Debug for NotifyingIter<'_, K, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NotifyingIter")
+            .field("remaining_at_most", &self.inner.size_hint().1)
+            .finish()
+    }
+}
