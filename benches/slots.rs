@@ -250,6 +250,9 @@ fn package_table(shape: &Shape, packages: &[records::Package]) -> Table {
     for p in packages {
         t.push_row(&package_values(p)).expect("fits the shape");
     }
+    // Fewer rows than a chunk: let the automatic string columns choose
+    // their encoding now (the repetitive ones intern).
+    t.shrink_to_fit();
     t
 }
 

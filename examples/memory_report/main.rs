@@ -25,10 +25,10 @@ static ALLOC: TrackingAllocator = TrackingAllocator::system();
 mod deque_rows;
 mod intern_rows;
 mod measure_rows;
+mod packed_rows;
 #[path = "../../benches/data/records.rs"]
 mod records;
 mod report;
-mod packed_rows;
 mod slots_rows;
 mod weak_rows;
 

@@ -3,7 +3,9 @@
 
 use std::fmt::Debug;
 
-use super::column::{BoolColumn, FloatColumn, IntColumn, IntSlot, Nullable, StrColumn};
+use super::column::{BoolColumn, FloatColumn, Nullable};
+use super::ints::{IntColumn, IntSlot};
+use super::strs::StrColumn;
 use super::value::{FieldType, ValueRef};
 use crate::error::SlotsError;
 use crate::measure::HeapSize;

@@ -3,7 +3,10 @@
 use std::collections::HashMap;
 
 use leanmem::measure::HeapSize;
-use leanmem::slots::{FieldType, Kind, Record, Shape, SlotsError, Table, Value, ValueRef};
+use leanmem::slots::{
+    CHUNK, FieldType, Kind, Record, Shape, SlotsError, StrColumn, StrEncoding, Table, Value,
+    ValueRef,
+};
 use proptest::prelude::*;
 
 use crate::measured;
@@ -207,6 +210,104 @@ fn macro_struct_access_by_name() {
     assert!(User::shape().ptr_eq(&shape));
 }
 
+#[test]
+fn string_columns_in_every_encoding_match_the_allocator_and_each_other() {
+    let levels = ["INFO", "WARN", "ERROR", "DEBUG", "TRACE", "FATAL"];
+    let value = |i: usize| -> String {
+        if i % 3 == 0 {
+            format!("unique-{i}")
+        } else {
+            levels[i % levels.len()].to_string()
+        }
+    };
+    let n = 2 * CHUNK + 100;
+    let mut built = Vec::new();
+    for enc in [StrEncoding::Bytes, StrEncoding::Interned, StrEncoding::Auto] {
+        let (col, m) = measured(|| {
+            let mut c = StrColumn::with_encoding(enc);
+            for i in 0..n {
+                c.push(&value(i)).unwrap();
+            }
+            c
+        });
+        assert_eq!(col.heap_size() as isize, m.net_bytes, "{enc:?}");
+        assert_eq!(col.len(), n);
+        assert_eq!(col.iter().len(), n);
+        for i in [0, 1, 2, CHUNK - 1, CHUNK, n - 1] {
+            assert_eq!(col.get(i), Some(value(i).as_str()), "{enc:?} row {i}");
+        }
+        assert_eq!(col.get(n), None);
+        assert!(col.iter().enumerate().all(|(i, s)| s == value(i)));
+        built.push(col);
+    }
+    // A third of the rows are distinct: the automatic column stays bytes.
+    assert_eq!(built[2].encoding(), StrEncoding::Bytes);
+    assert_eq!(built[1].distinct(), Some(n.div_ceil(3) + levels.len() - 2));
+    assert_eq!(built[0], built[1]);
+    assert_eq!(built[1], built[2]);
+}
+
+#[test]
+fn automatic_columns_intern_repetitive_strings() {
+    let mut c = StrColumn::new();
+    for i in 0..CHUNK {
+        c.push(["GET", "POST", "PUT"][i % 3]).unwrap();
+    }
+    assert_eq!(c.encoding(), StrEncoding::Auto);
+    c.push("DELETE").unwrap(); // the first chunk is full: decide
+    assert_eq!(c.encoding(), StrEncoding::Interned);
+    assert_eq!(c.distinct(), Some(4));
+    assert_eq!(c.get(CHUNK), Some("DELETE"));
+    assert_eq!(c.get(4), Some("POST"));
+
+    // Short columns decide at shrink_to_fit, from 64 rows on.
+    let mut short = StrColumn::new();
+    for i in 0..63 {
+        short.push(["a", "b"][i % 2]).unwrap();
+    }
+    short.shrink_to_fit();
+    assert_eq!(short.encoding(), StrEncoding::Auto);
+    short.push("a").unwrap();
+    let (_, m) = measured(|| short.shrink_to_fit());
+    assert_eq!(short.encoding(), StrEncoding::Interned);
+    assert!(
+        m.net_bytes <= 0,
+        "interning two strings shrinks the column ({m})"
+    );
+    assert_eq!(short.iter().filter(|s| *s == "a").count(), 33);
+}
+
+#[test]
+fn table_string_encoding_can_be_chosen_and_is_checked() {
+    let (t, m) = measured(|| {
+        let shape = user_shape();
+        let mut t = Table::new(&shape);
+        for i in 0..100i64 {
+            let name = format!("n{}", i % 4);
+            t.push_row(&[i.into(), name.as_str().into(), ValueRef::Null])
+                .unwrap();
+        }
+        t.set_str_encoding("name", StrEncoding::Interned).unwrap();
+        t.set(3, "name", "renamed").unwrap();
+        t
+    });
+    assert_eq!(t.heap_size() as isize, m.net_bytes);
+    let names = t.column("name").unwrap().as_strs().unwrap();
+    assert_eq!(names.encoding(), StrEncoding::Interned);
+    assert_eq!(names.distinct(), Some(5));
+    assert_eq!(t.get(3, "name").unwrap(), Some(ValueRef::Str("renamed")));
+    assert_eq!(t.get(7, "name").unwrap(), Some(ValueRef::Str("n3")));
+    let mut t = t;
+    assert!(matches!(
+        t.set_str_encoding("id", StrEncoding::Interned),
+        Err(SlotsError::TypeMismatch { .. })
+    ));
+    assert_eq!(
+        t.set_str_encoding("nope", StrEncoding::Bytes),
+        Err(SlotsError::UnknownField("nope".into()))
+    );
+}
+
 #[cfg(feature = "serde")]
 #[test]
 fn serde_round_trips() {
@@ -268,8 +369,8 @@ fn field_type() -> impl Strategy<Value = FieldType> {
         .prop_map(|(kind, nullable)| FieldType { kind, nullable })
 }
 
-fn scenario() -> impl Strategy<Value = (Vec<FieldType>, Vec<Op>)> {
-    prop::collection::vec(field_type(), 1..6).prop_flat_map(|types| {
+fn scenario() -> impl Strategy<Value = (Vec<FieldType>, bool, Vec<Op>)> {
+    (prop::collection::vec(field_type(), 1..6), any::<bool>()).prop_flat_map(|(types, intern)| {
         let n = types.len();
         let op = prop_oneof![
             prop::collection::vec(any_value(), n..=n).prop_map(Op::Push),
@@ -277,7 +378,7 @@ fn scenario() -> impl Strategy<Value = (Vec<FieldType>, Vec<Op>)> {
             (0usize..40).prop_map(Op::SetUnknown),
             (0usize..40, 0..n).prop_map(|(r, f)| Op::Get(r, f)),
         ];
-        (Just(types), prop::collection::vec(op, 0..60))
+        (Just(types), Just(intern), prop::collection::vec(op, 0..60))
     })
 }
 
@@ -287,10 +388,17 @@ proptest! {
     /// Tables and records behave like a `Vec<HashMap<String, Value>>` that
     /// enforces the shape: same accepts, same refusals, same values.
     #[test]
-    fn table_and_records_follow_the_dict_model((types, ops) in scenario()) {
+    fn table_and_records_follow_the_dict_model((types, intern, ops) in scenario()) {
         let names: Vec<String> = (0..types.len()).map(|i| format!("f{i}")).collect();
         let shape = Shape::new(names.iter().map(String::as_str).zip(types.iter().copied())).unwrap();
         let mut table = Table::new(&shape);
+        if intern {
+            for (name, ty) in names.iter().zip(&types) {
+                if ty.kind == Kind::Str {
+                    table.set_str_encoding(name, StrEncoding::Interned).unwrap();
+                }
+            }
+        }
         let mut records: Vec<Record> = Vec::new();
         let mut model: Vec<HashMap<String, Value>> = Vec::new();
         let accepts = |f: usize, v: &Value| types[f].accepts(v.as_ref());

@@ -1,0 +1,390 @@
+//! Integer columns: chunks bit-packed with [`PackedVec`] once full.
+
+use std::marker::PhantomData;
+
+use super::column::{CHUNK, split};
+use crate::measure::{HeapContext, HeapSize};
+use crate::packed::{PackedInt, PackedVec};
+
+/// Integers in chunks of [`CHUNK`]: full chunks sealed into a
+/// [`PackedVec`] (each with its own minimum and bit width, so a column of
+/// ids or timestamps costs a few bits per row), the last one a plain
+/// `Vec` that is appended to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct IntChunks<P: PackedInt> {
+    sealed: Vec<PackedVec<P>>,
+    tail: Vec<P>,
+}
+
+impl<P: PackedInt> Default for IntChunks<P> {
+    fn default() -> Self {
+        Self {
+            sealed: Vec::new(),
+            tail: Vec::new(),
+        }
+    }
+}
+
+impl<P: PackedInt> IntChunks<P> {
+    pub(crate) fn len(&self) -> usize {
+        self.sealed.len() * CHUNK + self.tail.len()
+    }
+
+    #[inline]
+    pub(crate) fn push(&mut self, x: P) {
+        if self.tail.len() == CHUNK {
+            self.sealed.push(PackedVec::from_slice(&self.tail));
+            // The tail keeps its capacity for the next chunk.
+            self.tail.clear();
+        }
+        self.tail.push(x);
+    }
+
+    #[inline]
+    pub(crate) fn get(&self, i: usize) -> Option<P> {
+        let (c, j) = split(i);
+        match self.sealed.get(c) {
+            Some(chunk) => chunk.get(j),
+            None if c == self.sealed.len() => self.tail.get(j).copied(),
+            None => None,
+        }
+    }
+
+    /// Replaces row `i`; a sealed chunk re-packs if the value does not fit
+    /// its frame. `false` past the end.
+    pub(crate) fn set(&mut self, i: usize, x: P) -> bool {
+        let (c, j) = split(i);
+        if c < self.sealed.len() {
+            self.sealed[c].set(j, x).is_some()
+        } else if c == self.sealed.len() {
+            self.tail.get_mut(j).map(|s| *s = x).is_some()
+        } else {
+            false
+        }
+    }
+
+    pub(crate) fn reserve(&mut self, rows: usize) {
+        let total = self.len() + rows;
+        let chunks = total / CHUNK;
+        self.sealed
+            .reserve(chunks.saturating_sub(self.sealed.len()));
+        let in_tail = if chunks > self.sealed.len() {
+            CHUNK
+        } else {
+            total % CHUNK
+        };
+        self.tail.reserve(in_tail.saturating_sub(self.tail.len()));
+    }
+
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.sealed.shrink_to_fit();
+        self.tail.shrink_to_fit();
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.sealed.clear();
+        self.tail.clear();
+    }
+
+    pub(crate) fn iter(&self) -> ChunkIter<'_, P> {
+        ChunkIter::new(&self.sealed, &self.tail, self.len())
+    }
+}
+
+impl<P: PackedInt> HeapSize for IntChunks<P> {
+    fn heap_size_with(&self, cx: &mut HeapContext) -> usize {
+        self.sealed.heap_size_with(cx) + self.tail.capacity() * std::mem::size_of::<P>()
+    }
+}
+
+/// Values decoded per refill of a [`ChunkIter`].
+const BATCH: usize = 64;
+
+/// Values of [`IntChunks`] in order. Sealed chunks are decoded 64 values at
+/// a time into an inline buffer by `PackedVec`'s width-specialised kernels,
+/// so the per-value cost is a buffer read; the tail is read in place.
+#[derive(Debug, Clone)]
+pub(crate) struct ChunkIter<'a, P: PackedInt> {
+    sealed: std::slice::Iter<'a, PackedVec<P>>,
+    tail: Option<&'a [P]>,
+    /// The sealed chunk being decoded, and the next position in it.
+    chunk: Option<&'a PackedVec<P>>,
+    chunk_pos: usize,
+    /// Decoded values occupy `buf[buf_pos..]`: a refill of `n` values
+    /// writes the last `n` slots, so reading needs one compare with a
+    /// constant.
+    buf: [P; BATCH],
+    buf_pos: usize,
+    /// The tail, once reached.
+    plain: std::slice::Iter<'a, P>,
+    /// Values neither in the buffer nor in `plain` yet.
+    undecoded: usize,
+}
+
+impl<'a, P: PackedInt> ChunkIter<'a, P> {
+    fn new(sealed: &'a [PackedVec<P>], tail: &'a [P], len: usize) -> Self {
+        Self {
+            sealed: sealed.iter(),
+            tail: Some(tail),
+            chunk: None,
+            chunk_pos: 0,
+            buf: [P::default(); BATCH],
+            buf_pos: BATCH,
+            plain: [].iter(),
+            undecoded: len,
+        }
+    }
+
+    /// Refills the buffer from the current or next sealed chunk; `false`
+    /// once the sealed chunks are exhausted.
+    #[cold]
+    fn refill(&mut self) -> bool {
+        loop {
+            if let Some(chunk) = self.chunk {
+                let want = (chunk.len() - self.chunk_pos).min(BATCH);
+                let n = chunk.decode_range_into(self.chunk_pos, &mut self.buf[BATCH - want..]);
+                if n > 0 {
+                    self.chunk_pos += n;
+                    self.undecoded -= n;
+                    self.buf_pos = BATCH - n;
+                    return true;
+                }
+            }
+            match self.sealed.next() {
+                Some(c) => {
+                    self.chunk = Some(c);
+                    self.chunk_pos = 0;
+                }
+                None => {
+                    self.chunk = None;
+                    return false;
+                }
+            }
+        }
+    }
+}
+
+impl<'a, P: PackedInt> ChunkIter<'a, P> {
+    /// The values of one packed vector.
+    pub(crate) fn sealed(chunk: &'a PackedVec<P>) -> Self {
+        Self::new(std::slice::from_ref(chunk), &[], chunk.len())
+    }
+
+    /// The values of one plain slice.
+    pub(crate) fn plain(values: &'a [P]) -> Self {
+        Self::new(&[], values, values.len())
+    }
+}
+
+impl<P: PackedInt> Iterator for ChunkIter<'_, P> {
+    type Item = P;
+
+    #[inline]
+    fn next(&mut self) -> Option<P> {
+        if let Some(&x) = self.buf.get(self.buf_pos) {
+            self.buf_pos += 1;
+            return Some(x);
+        }
+        if self.chunk.is_some() || self.tail.is_some() {
+            if self.refill() {
+                return self.next();
+            }
+            if let Some(tail) = self.tail.take() {
+                self.undecoded -= tail.len();
+                self.plain = tail.iter();
+            }
+        }
+        self.plain.next().copied()
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = BATCH - self.buf_pos + self.undecoded + self.plain.len();
+        (n, Some(n))
+    }
+}
+
+/// Integers that an [`IntColumn`] can hold: stored as `i64`, read back as
+/// `Self`.
+pub trait IntSlot: Copy + Send + Sync + 'static {
+    /// The stored form. Unsigned 64-bit values keep their bits.
+    fn to_i64(self) -> i64;
+    /// Back from the stored form; `None` if it does not fit.
+    fn from_i64(x: i64) -> Option<Self>;
+}
+
+macro_rules! int_slot {
+    ($($t:ty),*) => {$(
+        impl IntSlot for $t {
+            #[inline]
+            fn to_i64(self) -> i64 {
+                self as i64
+            }
+            #[inline]
+            fn from_i64(x: i64) -> Option<Self> {
+                <$t>::try_from(x).ok()
+            }
+        }
+    )*};
+}
+int_slot!(i8, i16, i32, i64, u8, u16, u32);
+
+impl IntSlot for u64 {
+    /// The bits, reinterpreted: values above `i64::MAX` read as negative
+    /// through `ValueRef`, and back exactly through the column.
+    #[inline]
+    fn to_i64(self) -> i64 {
+        self as i64
+    }
+    #[inline]
+    fn from_i64(x: i64) -> Option<Self> {
+        Some(x as u64)
+    }
+}
+
+impl IntSlot for usize {
+    #[inline]
+    fn to_i64(self) -> i64 {
+        self as i64
+    }
+    #[inline]
+    fn from_i64(x: i64) -> Option<Self> {
+        Some(x as u64 as usize)
+    }
+}
+
+/// A column of integers in chunks of [`CHUNK`] rows; each full chunk is
+/// bit-packed at the width its own range needs (a frame of reference per
+/// chunk, by [`PackedVec`]), so ids, counters and timestamps cost a few
+/// bits per row, and at most 8 bytes.
+///
+/// ```
+/// use leanmem::slots::IntColumn;
+///
+/// let mut ids: IntColumn<u32> = IntColumn::new();
+/// ids.extend([3, 1, 4]);
+/// assert_eq!(ids.get(2), Some(4));
+/// assert_eq!(ids.iter().sum::<u32>(), 8);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct IntColumn<T = i64> {
+    data: IntChunks<i64>,
+    _t: PhantomData<T>,
+}
+
+impl<T> Default for IntColumn<T> {
+    fn default() -> Self {
+        Self {
+            data: IntChunks::default(),
+            _t: PhantomData,
+        }
+    }
+}
+
+impl<T: IntSlot> IntColumn<T> {
+    /// An empty column.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Rows stored.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.data.len()
+    }
+
+    /// Whether no rows are stored.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Appends a value. Amortized **O(1)**; every [`CHUNK`]th push packs the
+    /// chunk it completes.
+    #[inline]
+    pub fn push(&mut self, x: T) {
+        self.data.push(x.to_i64());
+    }
+
+    /// The value of row `i`. **O(1)**.
+    #[inline]
+    #[must_use]
+    pub fn get(&self, i: usize) -> Option<T> {
+        self.data.get(i).and_then(T::from_i64)
+    }
+
+    /// The values in row order.
+    #[must_use]
+    pub fn iter(&self) -> IntIter<'_, T> {
+        IntIter {
+            inner: self.data.iter(),
+            _t: PhantomData,
+        }
+    }
+
+    pub(crate) fn get_i64(&self, i: usize) -> Option<i64> {
+        self.data.get(i)
+    }
+
+    pub(crate) fn push_i64(&mut self, x: i64) {
+        self.data.push(x);
+    }
+
+    pub(crate) fn set_i64(&mut self, i: usize, x: i64) -> bool {
+        self.data.set(i, x)
+    }
+
+    /// Reserves room for `rows` more rows.
+    pub fn reserve(&mut self, rows: usize) {
+        self.data.reserve(rows);
+    }
+
+    /// Releases unused capacity.
+    pub fn shrink_to_fit(&mut self) {
+        self.data.shrink_to_fit();
+    }
+
+    /// Removes every row.
+    pub fn clear(&mut self) {
+        self.data.clear();
+    }
+}
+
+impl<T: IntSlot> Extend<T> for IntColumn<T> {
+    fn extend<I: IntoIterator<Item = T>>(&mut self, iter: I) {
+        for x in iter {
+            self.push(x);
+        }
+    }
+}
+
+impl<T> HeapSize for IntColumn<T> {
+    fn heap_size_with(&self, cx: &mut HeapContext) -> usize {
+        self.data.heap_size_with(cx)
+    }
+}
+
+/// The values of an [`IntColumn`] in row order; see [`IntColumn::iter`].
+#[derive(Debug, Clone)]
+pub struct IntIter<'a, T> {
+    inner: ChunkIter<'a, i64>,
+    _t: PhantomData<T>,
+}
+
+impl<T: IntSlot> Iterator for IntIter<'_, T> {
+    type Item = T;
+
+    #[inline]
+    fn next(&mut self) -> Option<T> {
+        // Values were stored from `T`, so they convert back.
+        self.inner.next().and_then(T::from_i64)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.inner.size_hint()
+    }
+}
+
+impl<T: IntSlot> ExactSizeIterator for IntIter<'_, T> {}
+
+impl<T: IntSlot> std::iter::FusedIterator for IntIter<'_, T> {}
