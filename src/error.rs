@@ -32,7 +32,7 @@ impl fmt::Display for MeasureError {
 
 impl std::error::Error for MeasureError {}
 
-/// Why a [`slots`](crate::slots) operation was refused: Python's
+/// Why a [`slots`](mod@crate::slots) operation was refused: Python's
 /// `AttributeError` and `TypeError` for records. The record, row or table is
 /// unchanged when one is returned.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
