@@ -42,6 +42,36 @@ fn wrap_maps_logical_to_physical_without_overflow() {
 }
 
 #[test]
+fn next_slot_wraps_at_the_capacity() {
+    assert_eq!(raw::next_slot(0, 1), 0);
+    assert_eq!(raw::next_slot(3, 5), 4);
+    assert_eq!(raw::next_slot(4, 5), 0);
+    assert_eq!(raw::next_slot(usize::MAX - 1, usize::MAX), 0);
+}
+
+#[test]
+fn evicting_pushes_wrap_the_ring_in_place() {
+    // Several laps of the front index around rings of 1 to 5 slots: each
+    // push returns the element `maxlen` pushes older, the front index stays
+    // in the ring, and the capacity stays the maxlen.
+    for maxlen in 1..=5usize {
+        let mut d = Deque::with_maxlen(maxlen);
+        let mut inline: InlineDeque<usize, 3> = Deque::inline();
+        for i in 0..4 * maxlen + 1 {
+            let evicted = i.checked_sub(maxlen);
+            assert_eq!(d.push_back(i), evicted, "maxlen {maxlen}, push {i}");
+            assert!(d.head < maxlen);
+            assert_eq!(inline.push_back(i), i.checked_sub(3));
+            assert!(inline.head < 3);
+        }
+        let last = 4 * maxlen + 1;
+        assert!(d.iter().copied().eq(last - maxlen..last));
+        assert!(inline.iter().copied().eq(last - 3..last));
+        assert_eq!((d.len(), d.capacity()), (maxlen, maxlen));
+    }
+}
+
+#[test]
 fn python_maxlen_rules_match_cpython() {
     // d=deque([1,2,3],maxlen=4); d.extendleft([4,5,6]) -> [6, 5, 4, 1]
     let mut d = Deque::with_maxlen(4);
