@@ -16,6 +16,7 @@
 //! except through the safe functions below.
 #![allow(unsafe_code)]
 
+use std::alloc::{Layout, handle_alloc_error};
 use std::collections::TryReserveError;
 use std::fmt;
 use std::iter::FusedIterator;
@@ -247,7 +248,14 @@ impl<T> Sealed<T> for Heap<T> {
             // The vector moves out and back by value, so that the deque's
             // own fields never have their address taken on a push: the
             // compiler can then keep them in registers across a loop.
-            self.buf = grow_slots(mem::take(&mut self.buf), new_cap);
+            match grow_slots(mem::take(&mut self.buf), new_cap) {
+                Ok(slots) => self.buf = slots,
+                Err(slots) => {
+                    // Back in place before the panic: the deque stays whole.
+                    self.buf = slots;
+                    grow_failed::<T>(new_cap);
+                }
+            }
             self.update_threshold();
         }
     }
@@ -295,15 +303,33 @@ impl<T> Sealed<T> for Heap<T> {
 }
 
 /// `slots` grown to exactly `new_cap > slots.len()` slots (a `realloc`:
-/// the old slots' bytes are kept).
+/// the old slots' bytes are kept), or handed back unchanged if they cannot
+/// be had.
 #[cold]
 #[inline(never)]
-fn grow_slots<T>(mut slots: Vec<MaybeUninit<T>>, new_cap: usize) -> Vec<MaybeUninit<T>> {
-    slots.reserve_exact(new_cap - slots.len());
-    // SAFETY: `reserve_exact` made the capacity at least `new_cap`, and
+fn grow_slots<T>(
+    mut slots: Vec<MaybeUninit<T>>,
+    new_cap: usize,
+) -> Result<Vec<MaybeUninit<T>>, Vec<MaybeUninit<T>>> {
+    if slots.try_reserve_exact(new_cap - slots.len()).is_err() {
+        return Err(slots);
+    }
+    // SAFETY: `try_reserve_exact` made the capacity at least `new_cap`, and
     // `MaybeUninit` slots need no initialization.
     unsafe { slots.set_len(new_cap) };
-    slots
+    Ok(slots)
+}
+
+/// Reports that `new_cap` slots cannot be had, as `Vec` does: a panic when
+/// their size overflows `isize::MAX` bytes, else the allocation error
+/// handler.
+#[cold]
+#[inline(never)]
+fn grow_failed<T>(new_cap: usize) -> ! {
+    match Layout::array::<T>(new_cap) {
+        Ok(layout) => handle_alloc_error(layout),
+        Err(_) => panic!("capacity overflow"),
+    }
 }
 
 /// Inline storage of a [`Deque`]: `N` slots inside the deque value, no heap.

@@ -262,6 +262,25 @@ fn with_capacity_is_a_floor_until_shrink_to_fit() {
 }
 
 #[test]
+fn a_reserve_that_overflows_leaves_the_deque_whole() {
+    // Wrapped, so that a lost ring would show in the order.
+    let mut d: Deque<String> = Deque::with_capacity(4);
+    for s in ["x", "a", "b"] {
+        d.push_back(s.to_string());
+    }
+    d.pop_front();
+    d.push_back("c".to_string());
+    d.push_back("d".to_string());
+    assert!(!d.as_slices().1.is_empty());
+    let result = catch_unwind(AssertUnwindSafe(|| d.reserve(usize::MAX / 2)));
+    assert!(result.is_err());
+    assert_eq!(d.capacity(), 4);
+    assert!(d.iter().eq(["a", "b", "c", "d"]));
+    d.push_back("e".to_string());
+    assert!(d.iter().eq(["a", "b", "c", "d", "e"]));
+}
+
+#[test]
 fn bounded_capacity_never_changes() {
     let mut d = Deque::with_maxlen(5);
     d.extend(0..100);
