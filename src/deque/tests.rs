@@ -196,6 +196,19 @@ fn growth_and_shrink_keep_order_from_every_layout() {
             let mut d = wrapped(cap, head, cap);
             d.push_front(-1);
             assert_eq!(contents(&d), (-1..cap as i32).collect::<Vec<_>>());
+            // Through `try_reserve`, and by fewer slots than the back run
+            // (a larger maxlen), so that the front run moves instead.
+            let mut d = wrapped(cap, head, cap);
+            d.try_reserve(1).unwrap();
+            assert_eq!(contents(&d), (0..cap as i32).collect::<Vec<_>>());
+            for extra in 1..=2 {
+                let mut d = wrapped(cap, head, cap);
+                d.set_maxlen(Some(cap + extra));
+                assert_eq!(d.capacity(), cap + extra);
+                d.extend([100, 101, 102]);
+                let kept = (0..cap as i32).chain(100..103).skip(3 - extra);
+                assert_eq!(contents(&d), kept.collect::<Vec<_>>());
+            }
         }
     }
     // Shrinking from wrapped layouts: a big ring drained from the front.
