@@ -156,14 +156,21 @@ impl<T> Heap<T> {
         Ok(heap)
     }
 
+    /// Bounded: exactly `maxlen` slots, allocated now. Inline, so that
+    /// where `maxlen` is a constant the compiler knows the capacity in the
+    /// code that uses the deque.
+    #[inline]
     pub(super) fn bounded(maxlen: usize) -> Self {
-        let mut heap = Self {
-            buf: Vec::new(),
+        let mut buf = Vec::with_capacity(maxlen);
+        // SAFETY: `with_capacity` made the capacity at least `maxlen`, and
+        // `MaybeUninit` slots need no initialization.
+        unsafe { buf.set_len(maxlen) };
+        // `shrink_below` is 0: a bounded deque never shrinks.
+        Self {
+            buf,
             floor: BOUNDED,
             shrink_below: 0,
-        };
-        heap.grow_ring(maxlen, (0, 0, 0));
-        heap
+        }
     }
 
     /// Makes the storage bounded (its capacity must already be the maxlen)
