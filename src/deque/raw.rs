@@ -16,6 +16,7 @@
 //! except through the safe functions below.
 #![allow(unsafe_code)]
 
+use std::alloc::{Layout, handle_alloc_error};
 use std::collections::TryReserveError;
 use std::fmt;
 use std::iter::FusedIterator;
@@ -67,12 +68,18 @@ mod sealed {
         fn shrink_target(&self, len: usize) -> Option<usize>;
         /// The capacity to grow to so that `needed` elements fit.
         fn grow_target(&self, needed: usize) -> usize;
-        /// Grows to exactly `new_cap` slots, keeping the bytes of the old
-        /// ones (a `realloc`). Panics or aborts as `Vec` does when memory
-        /// cannot be had.
-        fn grow(&mut self, new_cap: usize);
-        /// As `grow`, reporting failure instead.
-        fn try_grow(&mut self, new_cap: usize) -> Result<(), TryReserveError>;
+        /// Grows to exactly `new_cap` slots (a `realloc`) if that is more,
+        /// keeping the ring that `(head, front, back)` describes (see
+        /// `Deque::runs`) in order: a wrapped run moves. Returns the new
+        /// head. Panics or aborts as `Vec` does when memory cannot be had,
+        /// the storage then unchanged.
+        fn grow_ring(&mut self, new_cap: usize, runs: (usize, usize, usize)) -> usize;
+        /// As `grow_ring`, reporting failure instead.
+        fn try_grow_ring(
+            &mut self,
+            new_cap: usize,
+            runs: (usize, usize, usize),
+        ) -> Result<usize, TryReserveError>;
         /// Moves the live elements, described by `(head, front, back)` (see
         /// `Deque::runs`), into a fresh allocation of `new_cap >= front +
         /// back` slots, starting at slot 0, and frees the old one.
@@ -134,7 +141,7 @@ impl<T> Heap<T> {
             floor: capacity.max(Self::MIN_CAP),
             shrink_below: 0,
         };
-        heap.grow(capacity);
+        heap.grow_ring(capacity, (0, 0, 0));
         heap
     }
 
@@ -145,18 +152,25 @@ impl<T> Heap<T> {
             floor: BOUNDED,
             shrink_below: 0,
         };
-        heap.try_grow(maxlen)?;
+        heap.try_grow_ring(maxlen, (0, 0, 0))?;
         Ok(heap)
     }
 
+    /// Bounded: exactly `maxlen` slots, allocated now. Inline, so that
+    /// where `maxlen` is a constant the compiler knows the capacity in the
+    /// code that uses the deque.
+    #[inline]
     pub(super) fn bounded(maxlen: usize) -> Self {
-        let mut heap = Self {
-            buf: Vec::new(),
+        let mut buf = Vec::with_capacity(maxlen);
+        // SAFETY: `with_capacity` made the capacity at least `maxlen`, and
+        // `MaybeUninit` slots need no initialization.
+        unsafe { buf.set_len(maxlen) };
+        // `shrink_below` is 0: a bounded deque never shrinks.
+        Self {
+            buf,
             floor: BOUNDED,
             shrink_below: 0,
-        };
-        heap.grow(maxlen);
-        heap
+        }
     }
 
     /// Makes the storage bounded (its capacity must already be the maxlen)
@@ -217,6 +231,7 @@ impl<T> Sealed<T> for Heap<T> {
         self.shrink_below
     }
 
+    #[inline]
     fn shrink_target(&self, len: usize) -> Option<usize> {
         if self.shrink_below == 0 || len >= self.shrink_below {
             return None;
@@ -235,6 +250,7 @@ impl<T> Sealed<T> for Heap<T> {
         }
     }
 
+    #[inline]
     fn grow_target(&self, needed: usize) -> usize {
         needed
             .max(self.buf.len().saturating_mul(2))
@@ -242,50 +258,40 @@ impl<T> Sealed<T> for Heap<T> {
     }
 
     #[inline]
-    fn grow(&mut self, new_cap: usize) {
-        if new_cap > self.buf.len() {
-            // The vector moves out and back by value, so that the deque's
-            // own fields never have their address taken on a push: the
-            // compiler can then keep them in registers across a loop.
-            self.buf = grow_slots(mem::take(&mut self.buf), new_cap);
-            self.update_threshold();
+    fn grow_ring(&mut self, new_cap: usize, runs: (usize, usize, usize)) -> usize {
+        match self.try_grow_ring(new_cap, runs) {
+            Ok(head) => head,
+            Err(_) => grow_failed::<T>(new_cap),
         }
     }
 
-    fn shrink_into(&mut self, new_cap: usize, (head, front, back): (usize, usize, usize)) {
-        // A fresh block and a `free` of the old one, rather than a `realloc`
-        // in place: the allocator then sees the big block freed, which is
-        // what lets it reuse that memory for the next burst.
-        let mut fresh: Vec<MaybeUninit<T>> = Vec::with_capacity(new_cap);
-        let src = self.buf.as_ptr();
-        let dst = fresh.as_mut_ptr();
-        debug_assert!(front + back <= new_cap && head + front <= self.buf.len());
-        // SAFETY: the front run `head..head+front` is within the old slots,
-        // `0..front` within the fresh ones (`front + back <= new_cap`), and
-        // the two blocks are distinct.
-        unsafe { ptr::copy_nonoverlapping(src.wrapping_add(head), dst, front) };
-        // SAFETY: the back run `0..back` is within the old slots,
-        // `front..front+back` within the fresh ones.
-        unsafe { ptr::copy_nonoverlapping(src, dst.wrapping_add(front), back) };
-        // SAFETY: the capacity is at least `new_cap`, and `MaybeUninit`
-        // slots need no initialization.
-        unsafe { fresh.set_len(new_cap) };
-        // The old slots are freed without dropping anything (`MaybeUninit`);
-        // their elements now live in `fresh`.
-        self.buf = fresh;
+    #[inline]
+    fn try_grow_ring(
+        &mut self,
+        new_cap: usize,
+        runs: (usize, usize, usize),
+    ) -> Result<usize, TryReserveError> {
+        if new_cap <= self.buf.len() {
+            return Ok(runs.0);
+        }
+        // The vector moves out and back by value, and the whole slow path
+        // is one call, so that the deque's own fields never have their
+        // address taken on a push: the compiler can then keep them in
+        // registers across a loop. The vector comes back grown or, on
+        // failure, unchanged.
+        let (slots, grown) = grow_slots(mem::take(&mut self.buf), new_cap, runs);
+        self.buf = slots;
+        let head = grown?;
         self.update_threshold();
+        Ok(head)
     }
 
-    fn try_grow(&mut self, new_cap: usize) -> Result<(), TryReserveError> {
-        let old = self.buf.len();
-        if new_cap > old {
-            self.buf.try_reserve_exact(new_cap - old)?;
-            // SAFETY: `try_reserve_exact` made the capacity at least
-            // `new_cap`, and `MaybeUninit` slots need no initialization.
-            unsafe { self.buf.set_len(new_cap) };
-            self.update_threshold();
-        }
-        Ok(())
+    #[inline]
+    fn shrink_into(&mut self, new_cap: usize, runs: (usize, usize, usize)) {
+        // By value, as in `grow_ring`: a loop of pops keeps the deque's
+        // fields in registers.
+        self.buf = shrink_slots(mem::take(&mut self.buf), new_cap, runs);
+        self.update_threshold();
     }
 
     #[inline]
@@ -294,16 +300,94 @@ impl<T> Sealed<T> for Heap<T> {
     }
 }
 
-/// `slots` grown to exactly `new_cap > slots.len()` slots (a `realloc`:
-/// the old slots' bytes are kept).
+/// `slots` grown to exactly `new_cap > slots.len()` slots (a `realloc`),
+/// with the ring that `(head, front, back)` describes (see `Deque::runs`)
+/// kept in order, and its new head; or `slots` unchanged and the error if
+/// the memory cannot be had.
 #[cold]
 #[inline(never)]
-fn grow_slots<T>(mut slots: Vec<MaybeUninit<T>>, new_cap: usize) -> Vec<MaybeUninit<T>> {
-    slots.reserve_exact(new_cap - slots.len());
-    // SAFETY: `reserve_exact` made the capacity at least `new_cap`, and
+fn grow_slots<T>(
+    mut slots: Vec<MaybeUninit<T>>,
+    new_cap: usize,
+    (head, front, back): (usize, usize, usize),
+) -> (Vec<MaybeUninit<T>>, Result<usize, TryReserveError>) {
+    let old_cap = slots.len();
+    if let Err(e) = slots.try_reserve_exact(new_cap - old_cap) {
+        return (slots, Err(e));
+    }
+    // SAFETY: `try_reserve_exact` made the capacity at least `new_cap`, and
     // `MaybeUninit` slots need no initialization.
     unsafe { slots.set_len(new_cap) };
-    slots
+    if back == 0 {
+        return (slots, Ok(head));
+    }
+    // The ring wrapped: its front run ends at the old capacity
+    // (`head + front == old_cap`) and its back run starts at slot 0. The
+    // shorter one that fits moves, so that the elements run in order
+    // through the grown slots.
+    let base = slots.as_mut_ptr();
+    if back <= front && back <= new_cap - old_cap {
+        // SAFETY: `0..back` and `old_cap..old_cap+back` are within the
+        // `new_cap` slots and disjoint (`back <= front <= old_cap`); the
+        // moved slots leave the live range.
+        unsafe { ptr::copy_nonoverlapping(base, base.wrapping_add(old_cap), back) };
+        (slots, Ok(head))
+    } else {
+        let new_head = new_cap - front;
+        // SAFETY: `head..old_cap` and `new_head..new_cap` are within the
+        // slots (`ptr::copy` allows them to overlap); `back <= new_head`
+        // since `front + back <= old_cap < new_cap`, so the back run is
+        // untouched.
+        unsafe { ptr::copy(base.wrapping_add(head), base.wrapping_add(new_head), front) };
+        (slots, Ok(new_head))
+    }
+}
+
+/// The live elements of `slots`, described by `(head, front, back)` (see
+/// `Deque::runs`), moved to the start of a fresh block of `new_cap >= front
+/// + back` slots; the old block is freed.
+#[cold]
+#[inline(never)]
+fn shrink_slots<T>(
+    slots: Vec<MaybeUninit<T>>,
+    new_cap: usize,
+    (head, front, back): (usize, usize, usize),
+) -> Vec<MaybeUninit<T>> {
+    // A fresh block and a `free` of the old one, rather than a `realloc`
+    // in place: the allocator then sees the big block freed, which is
+    // what lets it reuse that memory for the next burst. `new_cap` is
+    // below the old capacity, so its size cannot overflow: nothing here
+    // unwinds while the elements are out of the deque (an allocation
+    // failure goes to the allocation error handler).
+    let mut fresh: Vec<MaybeUninit<T>> = Vec::with_capacity(new_cap);
+    let src = slots.as_ptr();
+    let dst = fresh.as_mut_ptr();
+    debug_assert!(front + back <= new_cap && head + front <= slots.len());
+    // SAFETY: the front run `head..head+front` is within the old slots,
+    // `0..front` within the fresh ones (`front + back <= new_cap`), and
+    // the two blocks are distinct.
+    unsafe { ptr::copy_nonoverlapping(src.wrapping_add(head), dst, front) };
+    // SAFETY: the back run `0..back` is within the old slots,
+    // `front..front+back` within the fresh ones.
+    unsafe { ptr::copy_nonoverlapping(src, dst.wrapping_add(front), back) };
+    // SAFETY: the capacity is at least `new_cap`, and `MaybeUninit`
+    // slots need no initialization.
+    unsafe { fresh.set_len(new_cap) };
+    // The old slots are freed on return, without dropping anything
+    // (`MaybeUninit`); their elements now live in `fresh`.
+    fresh
+}
+
+/// Reports that `new_cap` slots cannot be had, as `Vec` does: a panic when
+/// their size overflows `isize::MAX` bytes, else the allocation error
+/// handler.
+#[cold]
+#[inline(never)]
+fn grow_failed<T>(new_cap: usize) -> ! {
+    match Layout::array::<T>(new_cap) {
+        Ok(layout) => handle_alloc_error(layout),
+        Err(_) => panic!("capacity overflow"),
+    }
 }
 
 /// Inline storage of a [`Deque`]: `N` slots inside the deque value, no heap.
@@ -365,18 +449,23 @@ impl<T, const N: usize> Sealed<T> for Inline<T, N> {
         N
     }
 
-    fn grow(&mut self, new_cap: usize) {
+    fn grow_ring(&mut self, new_cap: usize, runs: (usize, usize, usize)) -> usize {
         // Bounded storage is never resized: callers check `maxlen` first.
         debug_assert_eq!(new_cap, N, "an inline deque has a fixed capacity");
+        runs.0
+    }
+
+    fn try_grow_ring(
+        &mut self,
+        new_cap: usize,
+        runs: (usize, usize, usize),
+    ) -> Result<usize, TryReserveError> {
+        debug_assert_eq!(new_cap, N, "an inline deque has a fixed capacity");
+        Ok(runs.0)
     }
 
     fn shrink_into(&mut self, new_cap: usize, _runs: (usize, usize, usize)) {
         debug_assert_eq!(new_cap, N, "an inline deque has a fixed capacity");
-    }
-
-    fn try_grow(&mut self, new_cap: usize) -> Result<(), TryReserveError> {
-        debug_assert_eq!(new_cap, N, "an inline deque has a fixed capacity");
-        Ok(())
     }
 
     #[inline]
@@ -391,6 +480,29 @@ impl<T, const N: usize> Sealed<T> for Inline<T, N> {
 pub(super) const fn wrap(head: usize, cap: usize, i: usize) -> usize {
     let room = cap - head;
     if i < room { head + i } else { i - room }
+}
+
+/// The slot after `slot < cap` in a ring of `cap` slots.
+///
+/// The wrap back to slot 0 goes through a cold call, so that the compiler
+/// emits a branch, predicted not taken, rather than a conditional move:
+/// the next slot's address then waits only on the increment, not on the
+/// comparison with `cap` too, which shortens a loop of evicting pushes.
+#[inline]
+pub(super) fn next_slot(slot: usize, cap: usize) -> usize {
+    let next = slot + 1;
+    if next == cap {
+        wrapped(next, cap)
+    } else {
+        next
+    }
+}
+
+/// `next - cap`: the rare wrap of [`next_slot`], out of line.
+#[cold]
+#[inline(never)]
+const fn wrapped(next: usize, cap: usize) -> usize {
+    next - cap
 }
 
 /// Views initialized slots as elements.
@@ -566,20 +678,28 @@ impl<T, S: Storage<T>> Deque<T, S> {
 
     /// Appends at the back: into a free slot, else by evicting the front
     /// (bounded), else by growing. Returns the evicted element.
+    ///
+    /// `head` and `len` are written back after the slot, on every path:
+    /// when the deque sits behind a pointer (boxed, or inline storage), a
+    /// loop of pushes then carries both in registers, since no slot write
+    /// comes between their last store and the next push's read of them.
     #[inline]
     pub(super) fn push_back_raw(&mut self, value: T) -> Option<T> {
-        let cap = self.cap();
-        if self.len == cap {
+        if self.len == self.cap() {
+            // Bounded storage has exactly `maxlen` slots (invariant 3), so
+            // a full ring is a full bounded deque: evict.
             if self.buf.maxlen().is_some() {
                 return self.replace_front(value);
             }
             self.grow_for(1);
         }
-        let p = self.phys(self.len);
+        let (head, len) = (self.head, self.len);
+        let p = wrap(head, self.cap(), len);
         // SAFETY: `len < cap` here, so `p < cap`.
         let slot = unsafe { self.buf.slots_mut().get_unchecked_mut(p) };
         slot.write(value);
-        self.len += 1;
+        self.head = head;
+        self.len = len + 1;
         None
     }
 
@@ -595,7 +715,7 @@ impl<T, S: Storage<T>> Deque<T, S> {
         let slot = unsafe { self.buf.slots_mut().get_unchecked_mut(head) };
         // SAFETY: the deque is full, so every slot is live (invariant 2).
         let old = mem::replace(unsafe { slot.assume_init_mut() }, value);
-        self.head = if head + 1 == cap { 0 } else { head + 1 };
+        self.head = next_slot(head, cap);
         Some(old)
     }
 
@@ -769,8 +889,7 @@ impl<T, S: Storage<T>> Deque<T, S> {
         if needed > self.cap() {
             let new_cap = self.buf.grow_target(needed);
             let runs = self.runs();
-            self.buf.grow(new_cap);
-            self.after_growth(runs);
+            self.head = self.buf.grow_ring(new_cap, runs);
         }
     }
 
@@ -783,8 +902,7 @@ impl<T, S: Storage<T>> Deque<T, S> {
         if needed > self.cap() {
             let new_cap = self.buf.grow_target(needed);
             let runs = self.runs();
-            self.buf.try_grow(new_cap)?;
-            self.after_growth(runs);
+            self.head = self.buf.try_grow_ring(new_cap, runs)?;
         }
         Ok(())
     }
@@ -792,35 +910,12 @@ impl<T, S: Storage<T>> Deque<T, S> {
     /// Grows to exactly `new_cap >= cap` slots (for a new maxlen).
     pub(super) fn grow_exact(&mut self, new_cap: usize) {
         let runs = self.runs();
-        self.buf.grow(new_cap);
-        self.after_growth(runs);
-    }
-
-    /// Restores invariant 2 after the slots grew from the size that `runs`
-    /// (taken before) describes: a wrapped back run moves after the front
-    /// run, or the front run to the new end, whichever is shorter.
-    fn after_growth(&mut self, (head, front, back): (usize, usize, usize)) {
-        if back == 0 {
-            return;
-        }
-        let old_cap = head + front;
-        let new_cap = self.cap();
-        if back <= front && back <= new_cap - old_cap {
-            // SAFETY: `0..back` and `old_cap..old_cap+back` are in bounds
-            // and disjoint; the moved slots leave the live range.
-            unsafe { self.copy_slots(0, old_cap, back) };
-        } else {
-            let new_head = new_cap - front;
-            // SAFETY: `head..old_cap` and `new_head..new_cap` are in bounds;
-            // `back <= new_head` since `len <= new_cap`, so the back run is
-            // untouched.
-            unsafe { self.copy_slots(head, new_head, front) };
-            self.head = new_head;
-        }
+        self.head = self.buf.grow_ring(new_cap, runs);
     }
 
     /// Shrinks to `new_cap` slots (`len <= new_cap <= cap`): the elements
     /// move, in order, to the start of a fresh, smaller block.
+    #[inline]
     pub(super) fn shrink_to_cap(&mut self, new_cap: usize) {
         debug_assert!(self.len <= new_cap && new_cap <= self.cap());
         if new_cap >= self.cap() {

@@ -42,6 +42,36 @@ fn wrap_maps_logical_to_physical_without_overflow() {
 }
 
 #[test]
+fn next_slot_wraps_at_the_capacity() {
+    assert_eq!(raw::next_slot(0, 1), 0);
+    assert_eq!(raw::next_slot(3, 5), 4);
+    assert_eq!(raw::next_slot(4, 5), 0);
+    assert_eq!(raw::next_slot(usize::MAX - 1, usize::MAX), 0);
+}
+
+#[test]
+fn evicting_pushes_wrap_the_ring_in_place() {
+    // Several laps of the front index around rings of 1 to 5 slots: each
+    // push returns the element `maxlen` pushes older, the front index stays
+    // in the ring, and the capacity stays the maxlen.
+    for maxlen in 1..=5usize {
+        let mut d = Deque::with_maxlen(maxlen);
+        let mut inline: InlineDeque<usize, 3> = Deque::inline();
+        for i in 0..4 * maxlen + 1 {
+            let evicted = i.checked_sub(maxlen);
+            assert_eq!(d.push_back(i), evicted, "maxlen {maxlen}, push {i}");
+            assert!(d.head < maxlen);
+            assert_eq!(inline.push_back(i), i.checked_sub(3));
+            assert!(inline.head < 3);
+        }
+        let last = 4 * maxlen + 1;
+        assert!(d.iter().copied().eq(last - maxlen..last));
+        assert!(inline.iter().copied().eq(last - 3..last));
+        assert_eq!((d.len(), d.capacity()), (maxlen, maxlen));
+    }
+}
+
+#[test]
 fn python_maxlen_rules_match_cpython() {
     // d=deque([1,2,3],maxlen=4); d.extendleft([4,5,6]) -> [6, 5, 4, 1]
     let mut d = Deque::with_maxlen(4);
@@ -166,6 +196,19 @@ fn growth_and_shrink_keep_order_from_every_layout() {
             let mut d = wrapped(cap, head, cap);
             d.push_front(-1);
             assert_eq!(contents(&d), (-1..cap as i32).collect::<Vec<_>>());
+            // Through `try_reserve`, and by fewer slots than the back run
+            // (a larger maxlen), so that the front run moves instead.
+            let mut d = wrapped(cap, head, cap);
+            d.try_reserve(1).unwrap();
+            assert_eq!(contents(&d), (0..cap as i32).collect::<Vec<_>>());
+            for extra in 1..=2 {
+                let mut d = wrapped(cap, head, cap);
+                d.set_maxlen(Some(cap + extra));
+                assert_eq!(d.capacity(), cap + extra);
+                d.extend([100, 101, 102]);
+                let kept = (0..cap as i32).chain(100..103).skip(3 - extra);
+                assert_eq!(contents(&d), kept.collect::<Vec<_>>());
+            }
         }
     }
     // Shrinking from wrapped layouts: a big ring drained from the front.
@@ -229,6 +272,25 @@ fn with_capacity_is_a_floor_until_shrink_to_fit() {
     d.extend(0..100);
     d.truncate(0);
     assert!(d.capacity() <= 7);
+}
+
+#[test]
+fn a_reserve_that_overflows_leaves_the_deque_whole() {
+    // Wrapped, so that a lost ring would show in the order.
+    let mut d: Deque<String> = Deque::with_capacity(4);
+    for s in ["x", "a", "b"] {
+        d.push_back(s.to_string());
+    }
+    d.pop_front();
+    d.push_back("c".to_string());
+    d.push_back("d".to_string());
+    assert!(!d.as_slices().1.is_empty());
+    let result = catch_unwind(AssertUnwindSafe(|| d.reserve(usize::MAX / 2)));
+    assert!(result.is_err());
+    assert_eq!(d.capacity(), 4);
+    assert!(d.iter().eq(["a", "b", "c", "d"]));
+    d.push_back("e".to_string());
+    assert!(d.iter().eq(["a", "b", "c", "d", "e"]));
 }
 
 #[test]
