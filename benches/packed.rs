@@ -11,7 +11,7 @@
 //! Groups: `packed/get` (1M random `get`s, summed), `packed/sum`
 //! (sequential sum of every value), `packed/build` (from a `&[u64]`). After
 //! them the bench prints bytes per element of every structure on every
-//! dataset and the ratios from interleaved medians
+//! dataset and the target ratios from interleaved medians
 //! (`common::print_ratios`).
 
 mod common;
@@ -268,7 +268,7 @@ fn build_group(c: &mut Criterion, name: &str, values: &[u64]) {
     g.finish();
 }
 
-/// The speed targets, from interleaved medians.
+/// The speed targets, from interleaved medians.
 fn ratios(name: &str, s: &Structures, idx: &[usize], values: &[u64]) {
     let n = values.len();
     let r = common::print_ratios(
