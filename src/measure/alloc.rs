@@ -348,50 +348,91 @@ fn current_label() -> LabelId {
 //    the block was allocated with (the `GlobalAlloc` contract), so they
 //    recompute the same header size and hand `inner` back the exact pointer
 //    and layout it returned.
+//
+// The labelled paths live in separate functions that are never inlined,
+// and the pointers they hand out or take back pass through `black_box`.
+// The compiler treats the global allocator's entry points as allocation
+// functions whose result is a fresh object of exactly `size` bytes; if the
+// header arithmetic were inlined into a caller next to such a call, reading
+// `ptr - header` would look like an access outside that object, and an
+// optimised build was seen to mis-compile it. Keeping the arithmetic out of
+// the caller's sight costs one call per labelled allocation.
 unsafe impl<A: GlobalAlloc> GlobalAlloc for TrackingAllocator<A> {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         self.activate();
-        if !self.labels {
-            // SAFETY: forwarded with the caller's (non-zero-size) layout.
-            let ptr = unsafe { self.inner.alloc(layout) };
-            if !ptr.is_null() {
-                on_alloc(layout.size(), None);
-            }
-            return ptr;
+        if self.labels {
+            // SAFETY: the caller's contract for `alloc` is passed on.
+            return unsafe { self.labelled_alloc(layout, false) };
         }
-        let Some(outer) = outer_layout(layout) else {
-            return std::ptr::null_mut();
-        };
-        // SAFETY: `outer` is larger than `layout`, so its size is non-zero.
-        let base = unsafe { self.inner.alloc(outer) };
-        if base.is_null() {
-            return base;
+        // SAFETY: forwarded with the caller's (non-zero-size) layout.
+        let ptr = unsafe { self.inner.alloc(layout) };
+        if !ptr.is_null() {
+            on_alloc(layout.size(), None);
         }
-        let label = current_label();
-        // SAFETY: `base` points to `outer.size() >= header + size` bytes.
-        unsafe { write_header(base, label) };
-        on_alloc(layout.size(), Some(label));
-        // SAFETY: `header <= outer.size()`, so the result stays in the block.
-        unsafe { base.add(header_size(layout.align())) }
+        ptr
     }
 
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         self.activate();
-        if !self.labels {
-            // SAFETY: forwarded with the caller's (non-zero-size) layout.
-            let ptr = unsafe { self.inner.alloc_zeroed(layout) };
-            if !ptr.is_null() {
-                on_alloc(layout.size(), None);
-            }
-            return ptr;
+        if self.labels {
+            // SAFETY: the caller's contract for `alloc_zeroed` is passed on.
+            return unsafe { self.labelled_alloc(layout, true) };
         }
+        // SAFETY: forwarded with the caller's (non-zero-size) layout.
+        let ptr = unsafe { self.inner.alloc_zeroed(layout) };
+        if !ptr.is_null() {
+            on_alloc(layout.size(), None);
+        }
+        ptr
+    }
+
+    #[inline]
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if self.labels {
+            // SAFETY: the caller's contract for `dealloc` is passed on.
+            unsafe { self.labelled_dealloc(ptr, layout) };
+            return;
+        }
+        // SAFETY: `ptr` came from `inner.alloc(layout)` (point 1 above).
+        unsafe { self.inner.dealloc(ptr, layout) };
+        on_dealloc(layout.size(), None);
+    }
+
+    #[inline]
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if self.labels {
+            // SAFETY: the caller's contract for `realloc` is passed on.
+            return unsafe { self.labelled_realloc(ptr, layout, new_size) };
+        }
+        // SAFETY: `ptr` and `layout` are as `inner` returned and was
+        // given; `new_size` satisfies the caller's contract.
+        let new = unsafe { self.inner.realloc(ptr, layout, new_size) };
+        if !new.is_null() {
+            on_realloc(layout.size(), new_size, new != ptr, None);
+        }
+        new
+    }
+}
+
+impl<A: GlobalAlloc> TrackingAllocator<A> {
+    /// `alloc` (or `alloc_zeroed`) with a label header (point 2 above).
+    ///
+    /// # Safety
+    /// As for [`GlobalAlloc::alloc`].
+    #[inline(never)]
+    unsafe fn labelled_alloc(&self, layout: Layout, zeroed: bool) -> *mut u8 {
         let Some(outer) = outer_layout(layout) else {
             return std::ptr::null_mut();
         };
-        // SAFETY: `outer` is larger than `layout`, so its size is non-zero.
-        let base = unsafe { self.inner.alloc_zeroed(outer) };
+        let base = if zeroed {
+            // SAFETY: `outer` is larger than `layout`, so its size is non-zero.
+            unsafe { self.inner.alloc_zeroed(outer) }
+        } else {
+            // SAFETY: as above.
+            unsafe { self.inner.alloc(outer) }
+        };
         if base.is_null() {
             return base;
         }
@@ -400,20 +441,19 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for TrackingAllocator<A> {
         unsafe { write_header(base, label) };
         on_alloc(layout.size(), Some(label));
         // SAFETY: `header <= outer.size()`, so the result stays in the block.
-        unsafe { base.add(header_size(layout.align())) }
+        std::hint::black_box(unsafe { base.add(header_size(layout.align())) })
     }
 
-    #[inline]
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        if !self.labels {
-            // SAFETY: `ptr` came from `inner.alloc(layout)` (point 1 above).
-            unsafe { self.inner.dealloc(ptr, layout) };
-            on_dealloc(layout.size(), None);
-            return;
-        }
+    /// `dealloc` of a block made by [`labelled_alloc`](Self::labelled_alloc).
+    ///
+    /// # Safety
+    /// As for [`GlobalAlloc::dealloc`].
+    #[inline(never)]
+    unsafe fn labelled_dealloc(&self, ptr: *mut u8, layout: Layout) {
+        let ptr = std::hint::black_box(ptr);
         let header = header_size(layout.align());
-        // SAFETY: `ptr` was returned by `alloc` above as `base + header` for
-        // this layout, so `base` is the start of the inner block.
+        // SAFETY: `ptr` was returned by `labelled_alloc` as `base + header`
+        // for this layout, so `base` is the start of the inner block.
         let base = unsafe { ptr.sub(header) };
         // SAFETY: `base` holds the header written when the block was made.
         let label = unsafe { read_header(base) };
@@ -426,17 +466,13 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for TrackingAllocator<A> {
         on_dealloc(layout.size(), Some(label));
     }
 
-    #[inline]
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if !self.labels {
-            // SAFETY: `ptr` and `layout` are as `inner` returned and was
-            // given; `new_size` satisfies the caller's contract.
-            let new = unsafe { self.inner.realloc(ptr, layout, new_size) };
-            if !new.is_null() {
-                on_realloc(layout.size(), new_size, new != ptr, None);
-            }
-            return new;
-        }
+    /// `realloc` of a block made by [`labelled_alloc`](Self::labelled_alloc).
+    ///
+    /// # Safety
+    /// As for [`GlobalAlloc::realloc`].
+    #[inline(never)]
+    unsafe fn labelled_realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let ptr = std::hint::black_box(ptr);
         let header = header_size(layout.align());
         let Some(outer) = outer_layout(layout) else {
             return std::ptr::null_mut();
@@ -447,7 +483,8 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for TrackingAllocator<A> {
         if Layout::from_size_align(new_outer_size, outer.align()).is_err() {
             return std::ptr::null_mut();
         }
-        // SAFETY: as in `dealloc`, `base` is the start of the inner block.
+        // SAFETY: as in `labelled_dealloc`, `base` is the start of the inner
+        // block.
         let base = unsafe { ptr.sub(header) };
         // SAFETY: `base` holds the header written when the block was made.
         let old_label = unsafe { read_header(base) };
@@ -467,7 +504,7 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for TrackingAllocator<A> {
             Some((old_label, new_label)),
         );
         // SAFETY: `header <= new_outer_size`, so the result stays in the block.
-        unsafe { new_base.add(header) }
+        std::hint::black_box(unsafe { new_base.add(header) })
     }
 }
 
