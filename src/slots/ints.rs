@@ -100,24 +100,23 @@ impl<P: PackedInt> HeapSize for IntChunks<P> {
 /// Values decoded per refill of a [`ChunkIter`].
 const BATCH: usize = 64;
 
-/// Values of [`IntChunks`] in order. Sealed chunks are decoded 64 values at
-/// a time into an inline buffer by `PackedVec`'s width-specialised kernels,
-/// so the per-value cost is a buffer read; the tail is read in place.
+/// Values of [`IntChunks`] in order, 64 at a time through an inline
+/// buffer: sealed chunks are decoded into it by `PackedVec`'s
+/// width-specialised kernels and the tail is copied into it, so the
+/// per-value cost is one compare and one read.
 #[derive(Debug, Clone)]
 pub(crate) struct ChunkIter<'a, P: PackedInt> {
     sealed: std::slice::Iter<'a, PackedVec<P>>,
-    tail: Option<&'a [P]>,
+    tail: &'a [P],
     /// The sealed chunk being decoded, and the next position in it.
     chunk: Option<&'a PackedVec<P>>,
     chunk_pos: usize,
-    /// Decoded values occupy `buf[buf_pos..]`: a refill of `n` values
+    /// Values waiting occupy `buf[buf_pos..]`: a refill of `n` values
     /// writes the last `n` slots, so reading needs one compare with a
     /// constant.
     buf: [P; BATCH],
     buf_pos: usize,
-    /// The tail, once reached.
-    plain: std::slice::Iter<'a, P>,
-    /// Values neither in the buffer nor in `plain` yet.
+    /// Values not in the buffer yet.
     undecoded: usize,
 }
 
@@ -125,19 +124,29 @@ impl<'a, P: PackedInt> ChunkIter<'a, P> {
     fn new(sealed: &'a [PackedVec<P>], tail: &'a [P], len: usize) -> Self {
         Self {
             sealed: sealed.iter(),
-            tail: Some(tail),
+            tail,
             chunk: None,
             chunk_pos: 0,
             buf: [P::default(); BATCH],
             buf_pos: BATCH,
-            plain: [].iter(),
             undecoded: len,
         }
     }
 
-    /// Refills the buffer from the current or next sealed chunk; `false`
-    /// once the sealed chunks are exhausted.
+    /// The values of one packed vector.
+    pub(crate) fn sealed(chunk: &'a PackedVec<P>) -> Self {
+        Self::new(std::slice::from_ref(chunk), &[], chunk.len())
+    }
+
+    /// The values of one plain slice.
+    pub(crate) fn plain(values: &'a [P]) -> Self {
+        Self::new(&[], values, values.len())
+    }
+
+    /// Refills the buffer from the sealed chunks, then from the tail;
+    /// `false` when nothing is left.
     #[cold]
+    #[inline(never)]
     fn refill(&mut self) -> bool {
         loop {
             if let Some(chunk) = self.chunk {
@@ -149,30 +158,24 @@ impl<'a, P: PackedInt> ChunkIter<'a, P> {
                     self.buf_pos = BATCH - n;
                     return true;
                 }
+                self.chunk = None;
             }
-            match self.sealed.next() {
-                Some(c) => {
-                    self.chunk = Some(c);
-                    self.chunk_pos = 0;
-                }
-                None => {
-                    self.chunk = None;
-                    return false;
-                }
+            if let Some(c) = self.sealed.next() {
+                self.chunk = Some(c);
+                self.chunk_pos = 0;
+                continue;
             }
+            let n = self.tail.len().min(BATCH);
+            if n == 0 {
+                return false;
+            }
+            let (now, rest) = self.tail.split_at(n);
+            self.buf[BATCH - n..].copy_from_slice(now);
+            self.tail = rest;
+            self.undecoded -= n;
+            self.buf_pos = BATCH - n;
+            return true;
         }
-    }
-}
-
-impl<'a, P: PackedInt> ChunkIter<'a, P> {
-    /// The values of one packed vector.
-    pub(crate) fn sealed(chunk: &'a PackedVec<P>) -> Self {
-        Self::new(std::slice::from_ref(chunk), &[], chunk.len())
-    }
-
-    /// The values of one plain slice.
-    pub(crate) fn plain(values: &'a [P]) -> Self {
-        Self::new(&[], values, values.len())
     }
 }
 
@@ -181,24 +184,16 @@ impl<P: PackedInt> Iterator for ChunkIter<'_, P> {
 
     #[inline]
     fn next(&mut self) -> Option<P> {
-        if let Some(&x) = self.buf.get(self.buf_pos) {
-            self.buf_pos += 1;
-            return Some(x);
+        if self.buf_pos >= BATCH && !self.refill() {
+            return None;
         }
-        if self.chunk.is_some() || self.tail.is_some() {
-            if self.refill() {
-                return self.next();
-            }
-            if let Some(tail) = self.tail.take() {
-                self.undecoded -= tail.len();
-                self.plain = tail.iter();
-            }
-        }
-        self.plain.next().copied()
+        let x = *self.buf.get(self.buf_pos)?;
+        self.buf_pos += 1;
+        Some(x)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let n = BATCH - self.buf_pos + self.undecoded + self.plain.len();
+        let n = BATCH - self.buf_pos + self.undecoded;
         (n, Some(n))
     }
 }
