@@ -27,6 +27,9 @@ pub(crate) struct Table {
     limit: usize,
     /// Mask of the value bits (`(1 << bits) - 1`, or all ones).
     mask: u32,
+    /// Whether fingerprints are the high bits of the hash's high half and
+    /// homes are placed by the fingerprint alone (see [`Table::locate`]).
+    short: bool,
 }
 
 impl fmt::Debug for Table {
@@ -34,6 +37,7 @@ impl fmt::Debug for Table {
         f.debug_struct("Table")
             .field("buckets", &self.slots.len())
             .field("value_bits", &self.mask.count_ones())
+            .field("short", &self.short)
             .finish()
     }
 }
@@ -80,6 +84,34 @@ fn home(hash: u64, n: usize) -> usize {
     ((u128::from(hash) * n as u128) >> 64) as usize
 }
 
+/// Bucket of fingerprint `fp` (the high bits of a `u32`, low bits zero)
+/// among `n < 2^32` buckets: the high half of `fp * n`.
+#[inline(always)]
+fn short_home(fp: u32, n: usize) -> usize {
+    ((u64::from(fp) * n as u64) >> 32) as usize
+}
+
+/// Whether a table of `buckets` buckets and value mask `mask` places by
+/// fingerprint: the fingerprint has at least [`SHORT_RATIO`] values per
+/// bucket.
+#[inline]
+const fn is_short(buckets: usize, mask: u32) -> bool {
+    let fp_bits = 32 - mask.count_ones();
+    (buckets as u64) * SHORT_RATIO <= 1u64 << fp_bits
+}
+
+/// Fewest fingerprint values per bucket for a table to place entries by
+/// fingerprint.
+const SHORT_RATIO: u64 = 2;
+
+/// What a probe looks for: whether a stored value (index + 1) is it. (A
+/// trait rather than a closure, so that the comparison is inlined into the
+/// probe loop whatever the caller.)
+pub(crate) trait Key {
+    /// Whether the string of `value` is the one looked for.
+    fn is(&self, value: u32) -> bool;
+}
+
 /// Where a probe for a string ended.
 pub(crate) enum Probe {
     /// Found: the stored value (symbol index + 1).
@@ -103,10 +135,12 @@ impl Table {
 
     fn sized(buckets: usize, limit: usize, max_value: u64) -> Self {
         debug_assert!(limit < buckets || buckets == 0);
+        let mask = mask_for(max_value.max(limit as u64));
         Self {
             slots: vec![0u32; buckets].into_boxed_slice(),
             limit,
-            mask: mask_for(max_value.max(limit as u64)),
+            mask,
+            short: is_short(buckets, mask),
         }
     }
 
@@ -139,33 +173,49 @@ impl Table {
         self.slots.fill(0);
     }
 
+    /// The fingerprint and the home bucket of `hash` (the table must have
+    /// buckets).
+    ///
+    /// A short table takes the fingerprint from the high half of the hash
+    /// and places by it alone, so its entries can move to a larger short
+    /// table without their strings ([`Table::move_into`]); a long one (too
+    /// many buckets for the fingerprint bits) takes the fingerprint from the
+    /// low half and places by the whole hash.
     #[inline(always)]
-    fn fingerprint(&self, hash: u64) -> u32 {
-        (hash as u32) & !self.mask
+    fn locate(&self, hash: u64) -> (u32, usize) {
+        let n = self.slots.len();
+        if self.short {
+            let fp = ((hash >> 32) as u32) & !self.mask;
+            (fp, short_home(fp, n))
+        } else {
+            ((hash as u32) & !self.mask, home(hash, n))
+        }
     }
 
     /// Looks for the value whose string has `hash` and satisfies `eq`.
     /// `eq` receives a stored value (index + 1).
     #[inline(always)]
-    pub(crate) fn probe(&self, hash: u64, mut eq: impl FnMut(u32) -> bool) -> Probe {
-        let n = self.slots.len();
-        if n == 0 {
+    pub(crate) fn probe(&self, hash: u64, key: &impl Key) -> Probe {
+        let slots = &self.slots[..];
+        if slots.is_empty() {
             return Probe::Vacant(0);
         }
-        let fp = self.fingerprint(hash);
-        let mut i = home(hash, n);
+        let mask = self.mask;
+        let (fp, mut i) = self.locate(hash);
         loop {
-            let slot = self.slots[i];
+            // Past the last bucket the probe wraps to the first; the one
+            // bounds check per step is that test.
+            let Some(&slot) = slots.get(i) else {
+                i = 0;
+                continue;
+            };
             if slot == 0 {
                 return Probe::Vacant(i);
             }
-            if slot & !self.mask == fp && eq(slot & self.mask) {
-                return Probe::Found(slot & self.mask);
+            if slot & !mask == fp && key.is(slot & mask) {
+                return Probe::Found(slot & mask);
             }
             i += 1;
-            if i == n {
-                i = 0;
-            }
         }
     }
 
@@ -174,23 +224,78 @@ impl Table {
     #[inline]
     pub(crate) fn fill(&mut self, at: usize, hash: u64, value: u32) {
         debug_assert!(self.fits(value) && value != 0 && self.slots[at] == 0);
-        self.slots[at] = self.fingerprint(hash) | value;
+        self.slots[at] = self.locate(hash).0 | value;
     }
 
     /// Inserts `value`, known to be absent, in the first empty bucket of its
     /// probe sequence. The table must have room.
     #[inline]
     pub(crate) fn insert_unique(&mut self, hash: u64, value: u32) {
+        debug_assert!(!self.slots.is_empty() && self.fits(value));
+        let (fp, at) = self.locate(hash);
+        self.put(at, fp | value);
+    }
+
+    /// Stores `slot` in the first empty bucket from `at` on.
+    #[inline(always)]
+    fn put(&mut self, mut at: usize, slot: u32) {
         let n = self.slots.len();
-        debug_assert!(n > 0 && self.fits(value));
-        let mut i = home(hash, n);
-        while self.slots[i] != 0 {
-            i += 1;
-            if i == n {
-                i = 0;
+        while self.slots[at] != 0 {
+            at += 1;
+            if at == n {
+                at = 0;
             }
         }
-        self.slots[i] = self.fingerprint(hash) | value;
+        self.slots[at] = slot;
+    }
+
+    /// Moves every entry into `empty` (an empty table with room for them)
+    /// by the bits stored in the slots alone, without the strings' hashes:
+    /// possible when both tables are short and `empty` keeps no more
+    /// fingerprint bits than this one. Otherwise hands `empty` back, to be
+    /// filled from the hashes.
+    pub(crate) fn move_into(&self, mut empty: Table) -> Result<Table, Table> {
+        let movable = self.short && empty.short && self.mask & !empty.mask == 0;
+        if !movable {
+            return Err(empty);
+        }
+        debug_assert!(empty.limit >= self.values().count());
+        let n = empty.slots.len();
+        let (old, new) = (self.mask, empty.mask);
+        for &slot in self.slots.iter() {
+            if slot != 0 {
+                let fp = slot & !new;
+                empty.put_in_order(short_home(fp, n), fp | (slot & old));
+            }
+        }
+        Ok(empty)
+    }
+
+    /// Stores `slot` from `at` on as if the entries had been inserted in
+    /// the order of their values: a smaller value takes the bucket of a
+    /// larger one, which moves on. Whatever order entries arrive in, the
+    /// table ends as insertion in value order would leave it (linear
+    /// probing with priorities is order-independent), so the earliest
+    /// strings, often the most frequent, keep the shortest probes.
+    #[inline(always)]
+    fn put_in_order(&mut self, mut at: usize, mut slot: u32) {
+        let n = self.slots.len();
+        let mask = self.mask;
+        loop {
+            let here = self.slots[at];
+            if here == 0 {
+                self.slots[at] = slot;
+                return;
+            }
+            if here & mask > slot & mask {
+                self.slots[at] = slot;
+                slot = here;
+            }
+            at += 1;
+            if at == n {
+                at = 0;
+            }
+        }
     }
 
     /// The stored values, in bucket order.
