@@ -436,7 +436,11 @@ impl<S: BuildHasher> Interner<S> {
     #[inline]
     pub fn intern(&mut self, s: &str) -> Symbol {
         let hash = hash_str(&self.hasher, s);
-        match lookup(self.strings.view(), &self.table, hash, s) {
+        let key = Needle {
+            strings: self.strings.view(),
+            s: s.as_bytes(),
+        };
+        match self.table.probe_mut(hash, &key) {
             Probe::Found(v) => symbol_of_value(v),
             Probe::Vacant(at) => self.intern_new(s, hash, at),
         }

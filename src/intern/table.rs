@@ -112,6 +112,22 @@ pub(crate) trait Key {
     fn is(&self, value: u32) -> bool;
 }
 
+/// Moves the slot at `found` to `home` and the slots from `home` up to it
+/// (cyclically) one bucket on.
+#[inline(never)]
+fn to_front(slots: &mut [u32], home: usize, found: usize) {
+    let slot = slots[found];
+    if home < found {
+        slots.copy_within(home..found, home + 1);
+    } else {
+        // The run wraps past the last bucket.
+        slots.copy_within(..found, 1);
+        slots[0] = slots[slots.len() - 1];
+        slots.copy_within(home..slots.len() - 1, home + 1);
+    }
+    slots[home] = slot;
+}
+
 /// Where a probe for a string ended.
 pub(crate) enum Probe {
     /// Found: the stored value (symbol index + 1).
@@ -219,6 +235,42 @@ impl Table {
         }
     }
 
+    /// [`probe`](Self::probe), and on a hit away from the home bucket,
+    /// moves the entry found to its home bucket and the entries it passed
+    /// one bucket on (move-to-front within the probe sequence).
+    ///
+    /// The entries passed all sit at or past their own home buckets, and
+    /// stay so one bucket further on, with no empty bucket opened in
+    /// between: every probe sequence still reaches its entry. Strings looked
+    /// up again soon after (names local to one part of a stream) then take
+    /// one probe instead of several.
+    #[inline(always)]
+    pub(crate) fn probe_mut(&mut self, hash: u64, key: &impl Key) -> Probe {
+        if self.slots.is_empty() {
+            return Probe::Vacant(0);
+        }
+        let mask = self.mask;
+        let (fp, home) = self.locate(hash);
+        let slots = &mut self.slots[..];
+        let mut i = home;
+        loop {
+            let Some(&slot) = slots.get(i) else {
+                i = 0;
+                continue;
+            };
+            if slot == 0 {
+                return Probe::Vacant(i);
+            }
+            if slot & !mask == fp && key.is(slot & mask) {
+                if i != home {
+                    to_front(slots, home, i);
+                }
+                return Probe::Found(slot & mask);
+            }
+            i += 1;
+        }
+    }
+
     /// Fills the vacant bucket `at` (from [`probe`](Self::probe) on this
     /// very table) with `value`, whose string has `hash`.
     #[inline]
@@ -265,37 +317,10 @@ impl Table {
         for &slot in self.slots.iter() {
             if slot != 0 {
                 let fp = slot & !new;
-                empty.put_in_order(short_home(fp, n), fp | (slot & old));
+                empty.put(short_home(fp, n), fp | (slot & old));
             }
         }
         Ok(empty)
-    }
-
-    /// Stores `slot` from `at` on as if the entries had been inserted in
-    /// the order of their values: a smaller value takes the bucket of a
-    /// larger one, which moves on. Whatever order entries arrive in, the
-    /// table ends as insertion in value order would leave it (linear
-    /// probing with priorities is order-independent), so the earliest
-    /// strings, often the most frequent, keep the shortest probes.
-    #[inline(always)]
-    fn put_in_order(&mut self, mut at: usize, mut slot: u32) {
-        let n = self.slots.len();
-        let mask = self.mask;
-        loop {
-            let here = self.slots[at];
-            if here == 0 {
-                self.slots[at] = slot;
-                return;
-            }
-            if here & mask > slot & mask {
-                self.slots[at] = slot;
-                slot = here;
-            }
-            at += 1;
-            if at == n {
-                at = 0;
-            }
-        }
     }
 
     /// The stored values, in bucket order.
