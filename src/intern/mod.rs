@@ -433,7 +433,7 @@ impl<S: BuildHasher> Interner<S> {
     /// assert_ne!(a, b);
     /// assert_eq!(i.intern("a"), a);
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn intern(&mut self, s: &str) -> Symbol {
         let hash = hash_str(&self.hasher, s);
         let key = Needle {
