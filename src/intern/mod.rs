@@ -87,7 +87,7 @@ pub use crate::error::{InternError, SymbolRangeError};
 
 use self::iter::{symbol_at, symbol_of_value};
 use self::storage::{MIN_STRINGS, Strings, View};
-use self::table::{Key, Probe, Table, buckets_for};
+use self::table::{Key, Order, Probe, Table, buckets_for};
 use crate::measure::{HeapContext, HeapSize};
 
 pub use crate::hash::DefaultHashBuilder;
@@ -519,7 +519,10 @@ impl<S: BuildHasher> Interner<S> {
         let value = index as u32 + 1;
         if index >= self.table.max_entries() {
             let grown = self.table.max_entries() + (self.table.max_entries() >> TABLE_GROWTH_SHIFT);
-            self.rebuild_table(Table::growing(grown.max(index + 1).max(MIN_STRINGS - 2), 0));
+            self.rebuild_table(
+                Table::growing(grown.max(index + 1).max(MIN_STRINGS - 2), 0),
+                Order::Kept,
+            );
             self.table.insert_unique(hash, value);
         } else {
             self.table.fill(vacant, hash, value);
@@ -530,8 +533,8 @@ impl<S: BuildHasher> Interner<S> {
 
     /// Replaces the table by `empty` filled with the strings: moved by
     /// their stored hash bits where those suffice, else hashed again.
-    fn rebuild_table(&mut self, empty: Table) {
-        self.table = match self.table.move_into(empty) {
+    fn rebuild_table(&mut self, empty: Table, order: Order) {
+        self.table = match self.table.move_into(empty, order) {
             Ok(table) => table,
             Err(empty) => build_table(self.strings.view(), &self.hasher, empty),
         };
@@ -589,7 +592,7 @@ impl<S: BuildHasher> Interner<S> {
         let need = self.len().saturating_add(strings);
         if need > self.table.max_entries() {
             let grown = self.table.max_entries() + (self.table.max_entries() >> TABLE_GROWTH_SHIFT);
-            self.rebuild_table(Table::growing(need.max(grown), 0));
+            self.rebuild_table(Table::growing(need.max(grown), 0), Order::Kept);
         }
     }
 
@@ -612,7 +615,7 @@ impl<S: BuildHasher> Interner<S> {
         self.strings.shrink_to_fit();
         let buckets = buckets_for(self.len());
         if self.table.buckets() != buckets {
-            self.rebuild_table(Table::with_buckets(buckets, 0));
+            self.rebuild_table(Table::with_buckets(buckets, 0), Order::Values);
         }
     }
 

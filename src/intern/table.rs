@@ -128,6 +128,17 @@ fn to_front(slots: &mut [u32], home: usize, found: usize) {
     slots[home] = slot;
 }
 
+/// The order [`Table::move_into`] leaves entries in.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Order {
+    /// Entries of one probe sequence stay in their order (growth while
+    /// interning).
+    Kept,
+    /// Entries take the order of their values (a table that stops
+    /// adapting: shrunk, frozen).
+    Values,
+}
+
 /// Where a probe for a string ended.
 pub(crate) enum Probe {
     /// Found: the stored value (symbol index + 1).
@@ -306,7 +317,12 @@ impl Table {
     /// possible when both tables are short and `empty` keeps no more
     /// fingerprint bits than this one. Otherwise hands `empty` back, to be
     /// filled from the hashes.
-    pub(crate) fn move_into(&self, mut empty: Table) -> Result<Table, Table> {
+    ///
+    /// With [`Order::Kept`] entries that share a probe sequence keep their
+    /// order (what lookups taught it, see [`probe_mut`](Self::probe_mut));
+    /// with [`Order::Values`] the table ends as insertion in value order
+    /// would leave it, the earliest strings first.
+    pub(crate) fn move_into(&self, mut empty: Table, order: Order) -> Result<Table, Table> {
         let movable = self.short && empty.short && self.mask & !empty.mask == 0;
         if !movable {
             return Err(empty);
@@ -317,10 +333,40 @@ impl Table {
         for &slot in self.slots.iter() {
             if slot != 0 {
                 let fp = slot & !new;
-                empty.put(short_home(fp, n), fp | (slot & old));
+                let (at, slot) = (short_home(fp, n), fp | (slot & old));
+                match order {
+                    Order::Kept => empty.put(at, slot),
+                    Order::Values => empty.put_in_order(at, slot),
+                }
             }
         }
         Ok(empty)
+    }
+
+    /// Stores `slot` from `at` on as if the entries had been inserted in
+    /// the order of their values: a smaller value takes the bucket of a
+    /// larger one, which moves on. Whatever order entries arrive in, the
+    /// table ends as insertion in value order would leave it (linear
+    /// probing with priorities is order-independent).
+    #[inline(always)]
+    fn put_in_order(&mut self, mut at: usize, mut slot: u32) {
+        let n = self.slots.len();
+        let mask = self.mask;
+        loop {
+            let here = self.slots[at];
+            if here == 0 {
+                self.slots[at] = slot;
+                return;
+            }
+            if here & mask > slot & mask {
+                self.slots[at] = slot;
+                slot = here;
+            }
+            at += 1;
+            if at == n {
+                at = 0;
+            }
+        }
     }
 
     /// The stored values, in bucket order.
