@@ -17,7 +17,7 @@
 use std::mem;
 
 /// The buffer and the offsets grow by `capacity >> GROWTH_SHIFT` (1/8).
-const GROWTH_SHIFT: u32 = 3;
+const GROWTH_SHIFT: u32 = 4;
 /// Smallest growth steps, so small interners do not reallocate per string.
 pub(crate) const MIN_STRINGS: usize = 16;
 const MIN_BYTES: usize = 128;

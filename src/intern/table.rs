@@ -64,7 +64,7 @@ pub(crate) const fn buckets_for(entries: usize) -> usize {
 /// probes short (the table is exactly sized again by `shrink_to_fit`).
 #[inline]
 pub(crate) const fn growing_buckets(entries: usize) -> usize {
-    entries + entries.div_ceil(4)
+    entries + (entries * 3).div_ceil(7)
 }
 
 /// The value mask for values up to `max_value`.
