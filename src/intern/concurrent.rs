@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicPtr, AtomicUsize};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::iter::{symbol_at, symbol_of_value};
-use super::table::{Key, Probe, Table};
+use super::table::{Key, Order, Probe, Table};
 use super::{DefaultHashBuilder, InternError, Interner, MAX_STRINGS, Symbol, hash_str};
 use crate::measure::{HeapContext, HeapSize};
 
@@ -843,10 +843,16 @@ impl<S: BuildHasher> ConcurrentInterner<S> {
         if inner.count >= inner.table.max_entries() || !inner.table.fits(value) {
             let max = inner.table.max_entries();
             let entries = (max + (max >> 2)).max(inner.count + 1).max(8);
-            let mut table = Table::growing(entries, u64::from(value) * 2);
-            for v in inner.table.values() {
-                table.insert_unique(hash_str(&self.hasher, self.resolve_value(v)), v);
-            }
+            let empty = Table::growing(entries, u64::from(value) * 2);
+            let mut table = match inner.table.move_into(empty, Order::Values) {
+                Ok(table) => table,
+                Err(mut table) => {
+                    for v in inner.table.values() {
+                        table.insert_unique(hash_str(&self.hasher, self.resolve_value(v)), v);
+                    }
+                    table
+                }
+            };
             table.insert_unique(hash, value);
             inner.table = table;
         } else {

@@ -127,9 +127,8 @@ pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
         (word(a, 0) ^ word(b, 0)) | (word(a, n - 4) ^ word(b, n - 4)) == 0
     } else if (1..4).contains(&n) {
         // The first, middle and last bytes cover every byte of 1 to 3.
-        let bytes = |x: &[u8]| {
-            u32::from(x[0]) | u32::from(x[n / 2]) << 8 | u32::from(x[n - 1]) << 16
-        };
+        let bytes =
+            |x: &[u8]| u32::from(x[0]) | u32::from(x[n / 2]) << 8 | u32::from(x[n - 1]) << 16;
         bytes(a) == bytes(b)
     } else {
         a == b
