@@ -844,14 +844,14 @@ impl<S: BuildHasher> ConcurrentInterner<S> {
             let max = inner.table.max_entries();
             let entries = (max + (max >> 2)).max(inner.count + 1).max(8);
             let empty = Table::growing(entries, u64::from(value) * 2);
-            let mut table = match inner.table.move_into(empty, Order::Values) {
-                Ok(table) => table,
-                Err(mut table) => {
-                    for v in inner.table.values() {
-                        table.insert_unique(hash_str(&self.hasher, self.resolve_value(v)), v);
-                    }
-                    table
+            let mut table = if inner.table.can_move_into(&empty) {
+                std::mem::take(&mut inner.table).move_into(empty, Order::Values)
+            } else {
+                let mut table = empty;
+                for v in inner.table.values() {
+                    table.insert_unique(hash_str(&self.hasher, self.resolve_value(v)), v);
                 }
+                table
             };
             table.insert_unique(hash, value);
             inner.table = table;

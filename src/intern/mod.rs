@@ -533,9 +533,10 @@ impl<S: BuildHasher> Interner<S> {
     /// Replaces the table by `empty` filled with the strings: moved by
     /// their stored hash bits where those suffice, else hashed again.
     fn rebuild_table(&mut self, empty: Table, order: Order) {
-        self.table = match self.table.move_into(empty, order) {
-            Ok(table) => table,
-            Err(empty) => build_table(self.strings.view(), &self.hasher, empty),
+        self.table = if self.table.can_move_into(&empty) {
+            std::mem::take(&mut self.table).move_into(empty, order)
+        } else {
+            build_table(self.strings.view(), &self.hasher, empty)
         };
     }
 

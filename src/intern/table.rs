@@ -312,35 +312,74 @@ impl Table {
         self.slots[at] = slot;
     }
 
-    /// Moves every entry into `empty` (an empty table with room for them)
-    /// by the bits stored in the slots alone, without the strings' hashes:
-    /// possible when both tables are short and `empty` keeps no more
-    /// fingerprint bits than this one. Otherwise hands `empty` back, to be
-    /// filled from the hashes.
+    /// Whether [`move_into`](Self::move_into) can fill `empty` from this
+    /// table: both are short and `empty` keeps no more fingerprint bits.
+    pub(crate) fn can_move_into(&self, empty: &Table) -> bool {
+        self.short && empty.short && self.mask & !empty.mask == 0
+    }
+
+    /// Moves every entry into `empty` (an empty table with room for them,
+    /// which [`can_move_into`](Self::can_move_into) accepts) by the bits
+    /// stored in the slots alone, without the strings' hashes.
     ///
     /// With [`Order::Kept`] entries that share a probe sequence keep their
     /// order (what lookups taught it, see [`probe_mut`](Self::probe_mut));
     /// with [`Order::Values`] the table ends as insertion in value order
     /// would leave it, the earliest strings first.
-    pub(crate) fn move_into(&self, mut empty: Table, order: Order) -> Result<Table, Table> {
-        let movable = self.short && empty.short && self.mask & !empty.mask == 0;
-        if !movable {
-            return Err(empty);
+    pub(crate) fn move_into(mut self, mut empty: Table, order: Order) -> Table {
+        assert!(self.can_move_into(&empty), "tables do not fit");
+        // The entries to the front, without a branch on each bucket's
+        // emptiness (which is a coin toss at these loads).
+        let mut count = 0;
+        for i in 0..self.slots.len() {
+            let slot = self.slots[i];
+            self.slots[count] = slot;
+            count += usize::from(slot != 0);
         }
-        debug_assert!(empty.limit >= self.values().count());
+        let entries = &self.slots[..count];
+        debug_assert!(empty.limit >= count);
         let n = empty.slots.len();
         let (old, new) = (self.mask, empty.mask);
-        for &slot in self.slots.iter() {
-            if slot != 0 {
+        if let Order::Values = order {
+            for &slot in entries {
                 let fp = slot & !new;
-                let (at, slot) = (short_home(fp, n), fp | (slot & old));
-                match order {
-                    Order::Kept => empty.put(at, slot),
-                    Order::Values => empty.put_in_order(at, slot),
+                empty.put_in_order(short_home(fp, n), fp | (slot & old));
+            }
+            return empty;
+        }
+        // Entries come in bucket order, so their new homes mostly ascend
+        // and each lands just past the one before. Buckets `run..next` are
+        // known full: an entry whose home falls in them or at `next` starts
+        // its search at `next`, skipping the probes (and their mispredicted
+        // exits) over the run.
+        let slots = &mut empty.slots[..];
+        let (mut run, mut next) = (usize::MAX, 0);
+        for &slot in entries {
+            let fp = slot & !new;
+            let home = short_home(fp, n);
+            let inside = run <= home && home <= next;
+            let mut at = if inside { next } else { home };
+            run = if inside { run } else { home };
+            while let Some(&taken) = slots.get(at) {
+                if taken == 0 {
+                    break;
                 }
+                at += 1;
+            }
+            if at < n {
+                slots[at] = fp | (slot & old);
+                next = at + 1;
+            } else {
+                // The search ran off the end: wrap, and start a new run.
+                let mut at = 0;
+                while slots[at] != 0 {
+                    at += 1;
+                }
+                slots[at] = fp | (slot & old);
+                (run, next) = (0, at + 1);
             }
         }
-        Ok(empty)
+        empty
     }
 
     /// Stores `slot` from `at` on as if the entries had been inserted in
