@@ -21,8 +21,8 @@ use std::sync::atomic::{AtomicBool, AtomicU32};
 use std::sync::atomic::{AtomicPtr, AtomicUsize};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use super::iter::symbol_at;
-use super::table::{Probe, Table};
+use super::iter::{symbol_at, symbol_of_value};
+use super::table::{Key, Order, Probe, Table};
 use super::{DefaultHashBuilder, InternError, Interner, MAX_STRINGS, Symbol, hash_str};
 use crate::measure::{HeapContext, HeapSize};
 
@@ -744,6 +744,19 @@ impl<S> ConcurrentInterner<S> {
     }
 }
 
+/// A string looked for in a shard.
+struct Needle<'a, S> {
+    interner: &'a ConcurrentInterner<S>,
+    s: &'a str,
+}
+
+impl<S> Key for Needle<'_, S> {
+    #[inline(always)]
+    fn is(&self, value: u32) -> bool {
+        self.interner.value_is(value, self.s)
+    }
+}
+
 impl<S: BuildHasher> ConcurrentInterner<S> {
     #[inline]
     fn shard_index(&self, hash: u64) -> usize {
@@ -752,7 +765,7 @@ impl<S: BuildHasher> ConcurrentInterner<S> {
 
     #[inline]
     fn find(&self, inner: &ShardInner, hash: u64, s: &str) -> Probe {
-        inner.table.probe(hash, |v| self.value_is(v, s))
+        inner.table.probe(hash, &Needle { interner: self, s })
     }
 
     /// The symbol of `s`, interning it first if it is new.
@@ -811,12 +824,12 @@ impl<S: BuildHasher> ConcurrentInterner<S> {
         {
             let inner = self.read_shard(index);
             if let Probe::Found(v) = self.find(&inner, hash, s) {
-                return Ok(symbol_at((v - 1) as usize));
+                return Ok(symbol_of_value(v));
             }
         }
         let mut inner = self.write_shard(index);
         let vacant = match self.find(&inner, hash, s) {
-            Probe::Found(v) => return Ok(symbol_at((v - 1) as usize)),
+            Probe::Found(v) => return Ok(symbol_of_value(v)),
             Probe::Vacant(at) => at,
         };
         let index = self
@@ -830,10 +843,16 @@ impl<S: BuildHasher> ConcurrentInterner<S> {
         if inner.count >= inner.table.max_entries() || !inner.table.fits(value) {
             let max = inner.table.max_entries();
             let entries = (max + (max >> 2)).max(inner.count + 1).max(8);
-            let mut table = Table::growing(entries, u64::from(value) * 2);
-            for v in inner.table.values() {
-                table.insert_unique(hash_str(&self.hasher, self.resolve_value(v)), v);
-            }
+            let empty = Table::growing(entries, u64::from(value) * 2);
+            let mut table = if inner.table.can_move_into(&empty) {
+                std::mem::take(&mut inner.table).move_into(empty, Order::Values)
+            } else {
+                let mut table = empty;
+                for v in inner.table.values() {
+                    table.insert_unique(hash_str(&self.hasher, self.resolve_value(v)), v);
+                }
+                table
+            };
             table.insert_unique(hash, value);
             inner.table = table;
         } else {
@@ -864,7 +883,7 @@ impl<S: BuildHasher> ConcurrentInterner<S> {
     pub fn get(&self, s: &str) -> Option<Symbol> {
         let hash = hash_str(&self.hasher, s);
         match self.find(&self.read_shard(self.shard_index(hash)), hash, s) {
-            Probe::Found(v) => Some(symbol_at((v - 1) as usize)),
+            Probe::Found(v) => Some(symbol_of_value(v)),
             Probe::Vacant(_) => None,
         }
     }

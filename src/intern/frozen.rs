@@ -4,7 +4,7 @@ use std::fmt;
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::ops::Index;
 
-use super::iter::symbol_at;
+use super::iter::symbol_of_value;
 use super::storage::FrozenStrings;
 use super::table::{Probe, Table, buckets_for};
 use super::{DefaultHashBuilder, Interner, Iter, Symbol, build_table, hash_str, lookup};
@@ -174,7 +174,7 @@ impl<S: BuildHasher> FrozenInterner<S> {
     pub fn get(&self, s: &str) -> Option<Symbol> {
         let hash = hash_str(&self.hasher, s);
         match lookup(self.strings.view(), &self.table, hash, s) {
-            Probe::Found(v) => Some(symbol_at((v - 1) as usize)),
+            Probe::Found(v) => Some(symbol_of_value(v)),
             Probe::Vacant(_) => None,
         }
     }

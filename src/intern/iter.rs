@@ -14,6 +14,12 @@ pub(crate) fn symbol_at(i: usize) -> Symbol {
     Symbol::from_value(value)
 }
 
+/// The symbol of a table value (index + 1, never zero).
+#[inline(always)]
+pub(crate) fn symbol_of_value(value: u32) -> Symbol {
+    Symbol::from_value(NonZeroU32::new(value).expect("table values are not zero"))
+}
+
 /// An iterator over `(Symbol, &str)` in symbol order, from
 /// [`Interner::iter`](super::Interner::iter) or
 /// [`FrozenInterner::iter`](super::FrozenInterner::iter).

@@ -73,7 +73,7 @@ mod iter;
 mod serde;
 mod storage;
 mod symbol;
-mod table;
+pub mod table;
 
 use std::fmt;
 use std::hash::{BuildHasher, Hash, Hasher};
@@ -85,9 +85,9 @@ pub use self::iter::Iter;
 pub use self::symbol::Symbol;
 pub use crate::error::{InternError, SymbolRangeError};
 
-use self::iter::symbol_at;
+use self::iter::{symbol_at, symbol_of_value};
 use self::storage::{MIN_STRINGS, Strings, View};
-use self::table::{Probe, Table, buckets_for};
+use self::table::{Key, Order, Probe, Table, buckets_for};
 use crate::measure::{HeapContext, HeapSize};
 
 pub use crate::hash::DefaultHashBuilder;
@@ -109,8 +109,8 @@ pub(crate) fn hash_str<S: BuildHasher>(hasher: &S, s: &str) -> u64 {
 }
 
 /// Whether two byte strings are equal; strings up to 16 bytes (most
-/// identifiers) are compared with two overlapping word loads each instead of
-/// a call to `memcmp`.
+/// identifiers) are compared with a few overlapping loads each instead of a
+/// call to `memcmp`.
 #[inline(always)]
 pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
@@ -125,17 +125,39 @@ pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
         let word =
             |x: &[u8], at: usize| u32::from_ne_bytes(x[at..at + 4].try_into().unwrap_or_default());
         (word(a, 0) ^ word(b, 0)) | (word(a, n - 4) ^ word(b, n - 4)) == 0
+    } else if (1..4).contains(&n) {
+        // The first, middle and last bytes cover every byte of 1 to 3.
+        let bytes =
+            |x: &[u8]| u32::from(x[0]) | u32::from(x[n / 2]) << 8 | u32::from(x[n - 1]) << 16;
+        bytes(a) == bytes(b)
     } else {
         a == b
+    }
+}
+
+/// A string looked for in storage.
+struct Needle<'a> {
+    strings: View<'a>,
+    s: &'a [u8],
+}
+
+impl Key for Needle<'_> {
+    #[inline(always)]
+    fn is(&self, value: u32) -> bool {
+        same_bytes(self.strings.bytes((value - 1) as usize), self.s)
     }
 }
 
 /// Looks `s` up in storage through its table.
 #[inline(always)]
 fn lookup(strings: View<'_>, table: &Table, hash: u64, s: &str) -> Probe {
-    table.probe(hash, |v| {
-        same_bytes(strings.bytes((v - 1) as usize), s.as_bytes())
-    })
+    table.probe(
+        hash,
+        &Needle {
+            strings,
+            s: s.as_bytes(),
+        },
+    )
 }
 
 /// `table` (empty, with room for them) filled with every string of
@@ -410,9 +432,24 @@ impl<S: BuildHasher> Interner<S> {
     /// assert_ne!(a, b);
     /// assert_eq!(i.intern("a"), a);
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn intern(&mut self, s: &str) -> Symbol {
-        match self.try_intern(s) {
+        let hash = hash_str(&self.hasher, s);
+        let key = Needle {
+            strings: self.strings.view(),
+            s: s.as_bytes(),
+        };
+        match self.table.probe_mut(hash, &key) {
+            Probe::Found(v) => symbol_of_value(v),
+            Probe::Vacant(at) => self.intern_new(s, hash, at),
+        }
+    }
+
+    /// [`intern`](Self::intern)'s insertion, out of line so that the
+    /// lookup stays small enough to inline.
+    #[inline(never)]
+    fn intern_new(&mut self, s: &str, hash: u64, vacant: usize) -> Symbol {
+        match self.insert_new(s, hash, vacant, MAX_STRINGS, MAX_BYTES) {
             Ok(sym) => sym,
             Err(e) => panic!("Interner::intern: {e}"),
         }
@@ -452,14 +489,14 @@ impl<S: BuildHasher> Interner<S> {
     ) -> Result<Symbol, InternError> {
         let hash = hash_str(&self.hasher, s);
         let vacant = match lookup(self.strings.view(), &self.table, hash, s) {
-            Probe::Found(v) => return Ok(symbol_at((v - 1) as usize)),
+            Probe::Found(v) => return Ok(symbol_of_value(v)),
             Probe::Vacant(at) => at,
         };
         self.insert_new(s, hash, vacant, max_strings, max_bytes)
     }
 
     /// Appends `s`, known to be absent, whose vacant bucket is `vacant`.
-    #[inline(never)]
+    #[inline]
     fn insert_new(
         &mut self,
         s: &str,
@@ -481,7 +518,10 @@ impl<S: BuildHasher> Interner<S> {
         let value = index as u32 + 1;
         if index >= self.table.max_entries() {
             let grown = self.table.max_entries() + (self.table.max_entries() >> TABLE_GROWTH_SHIFT);
-            self.rebuild_table(Table::growing(grown.max(index + 1).max(MIN_STRINGS - 2), 0));
+            self.rebuild_table(
+                Table::growing(grown.max(index + 1).max(MIN_STRINGS - 2), 0),
+                Order::Kept,
+            );
             self.table.insert_unique(hash, value);
         } else {
             self.table.fill(vacant, hash, value);
@@ -490,9 +530,14 @@ impl<S: BuildHasher> Interner<S> {
         Ok(symbol_at(index))
     }
 
-    /// Replaces the table by `empty` filled with the strings.
-    fn rebuild_table(&mut self, empty: Table) {
-        self.table = build_table(self.strings.view(), &self.hasher, empty);
+    /// Replaces the table by `empty` filled with the strings: moved by
+    /// their stored hash bits where those suffice, else hashed again.
+    fn rebuild_table(&mut self, empty: Table, order: Order) {
+        self.table = if self.table.can_move_into(&empty) {
+            std::mem::take(&mut self.table).move_into(empty, order)
+        } else {
+            build_table(self.strings.view(), &self.hasher, empty)
+        };
     }
 
     /// The symbol of `s` if it has been interned; never inserts.
@@ -512,7 +557,7 @@ impl<S: BuildHasher> Interner<S> {
     pub fn get(&self, s: &str) -> Option<Symbol> {
         let hash = hash_str(&self.hasher, s);
         match lookup(self.strings.view(), &self.table, hash, s) {
-            Probe::Found(v) => Some(symbol_at((v - 1) as usize)),
+            Probe::Found(v) => Some(symbol_of_value(v)),
             Probe::Vacant(_) => None,
         }
     }
@@ -547,7 +592,7 @@ impl<S: BuildHasher> Interner<S> {
         let need = self.len().saturating_add(strings);
         if need > self.table.max_entries() {
             let grown = self.table.max_entries() + (self.table.max_entries() >> TABLE_GROWTH_SHIFT);
-            self.rebuild_table(Table::growing(need.max(grown), 0));
+            self.rebuild_table(Table::growing(need.max(grown), 0), Order::Kept);
         }
     }
 
@@ -570,7 +615,7 @@ impl<S: BuildHasher> Interner<S> {
         self.strings.shrink_to_fit();
         let buckets = buckets_for(self.len());
         if self.table.buckets() != buckets {
-            self.rebuild_table(Table::with_buckets(buckets, 0));
+            self.rebuild_table(Table::with_buckets(buckets, 0), Order::Values);
         }
     }
 

@@ -17,7 +17,7 @@
 use std::mem;
 
 /// The buffer and the offsets grow by `capacity >> GROWTH_SHIFT` (1/8).
-const GROWTH_SHIFT: u32 = 3;
+const GROWTH_SHIFT: u32 = 4;
 /// Smallest growth steps, so small interners do not reallocate per string.
 pub(crate) const MIN_STRINGS: usize = 16;
 const MIN_BYTES: usize = 128;
@@ -54,7 +54,11 @@ impl<'a> View<'a> {
     /// otherwise).
     #[inline(always)]
     pub(crate) fn bytes(self, i: usize) -> &'a [u8] {
-        let (start, end) = (self.ends[i] as usize, self.ends[i + 1] as usize);
+        // One bounds check for both offsets.
+        let [start, end] = match self.ends.get(i..i + 2) {
+            Some(&[start, end]) => [start as usize, end as usize],
+            _ => panic!("string index {i} out of range"),
+        };
         // SAFETY: `start <= end <= buf.len()` by the invariant (the indexing
         // above checked that both offsets exist).
         unsafe { self.buf.as_bytes().get_unchecked(start..end) }

@@ -27,6 +27,9 @@ pub(crate) struct Table {
     limit: usize,
     /// Mask of the value bits (`(1 << bits) - 1`, or all ones).
     mask: u32,
+    /// Whether fingerprints are the high bits of the hash's high half and
+    /// homes are placed by the fingerprint alone (see [`Table::locate`]).
+    short: bool,
 }
 
 impl fmt::Debug for Table {
@@ -34,6 +37,7 @@ impl fmt::Debug for Table {
         f.debug_struct("Table")
             .field("buckets", &self.slots.len())
             .field("value_bits", &self.mask.count_ones())
+            .field("short", &self.short)
             .finish()
     }
 }
@@ -60,7 +64,7 @@ pub(crate) const fn buckets_for(entries: usize) -> usize {
 /// probes short (the table is exactly sized again by `shrink_to_fit`).
 #[inline]
 pub(crate) const fn growing_buckets(entries: usize) -> usize {
-    entries + entries.div_ceil(4)
+    entries + (entries * 3).div_ceil(7)
 }
 
 /// The value mask for values up to `max_value`.
@@ -78,6 +82,61 @@ const fn mask_for(max_value: u64) -> u32 {
 #[inline(always)]
 fn home(hash: u64, n: usize) -> usize {
     ((u128::from(hash) * n as u128) >> 64) as usize
+}
+
+/// Bucket of fingerprint `fp` (the high bits of a `u32`, low bits zero)
+/// among `n < 2^32` buckets: the high half of `fp * n`.
+#[inline(always)]
+fn short_home(fp: u32, n: usize) -> usize {
+    ((u64::from(fp) * n as u64) >> 32) as usize
+}
+
+/// Whether a table of `buckets` buckets and value mask `mask` places by
+/// fingerprint: the fingerprint has at least [`SHORT_RATIO`] values per
+/// bucket.
+#[inline]
+const fn is_short(buckets: usize, mask: u32) -> bool {
+    let fp_bits = 32 - mask.count_ones();
+    (buckets as u64) * SHORT_RATIO <= 1u64 << fp_bits
+}
+
+/// Fewest fingerprint values per bucket for a table to place entries by
+/// fingerprint.
+const SHORT_RATIO: u64 = 2;
+
+/// What a probe looks for: whether a stored value (index + 1) is it. (A
+/// trait rather than a closure, so that the comparison is inlined into the
+/// probe loop whatever the caller.)
+pub(crate) trait Key {
+    /// Whether the string of `value` is the one looked for.
+    fn is(&self, value: u32) -> bool;
+}
+
+/// Moves the slot at `found` to `home` and the slots from `home` up to it
+/// (cyclically) one bucket on.
+#[inline(never)]
+fn to_front(slots: &mut [u32], home: usize, found: usize) {
+    let slot = slots[found];
+    if home < found {
+        slots.copy_within(home..found, home + 1);
+    } else {
+        // The run wraps past the last bucket.
+        slots.copy_within(..found, 1);
+        slots[0] = slots[slots.len() - 1];
+        slots.copy_within(home..slots.len() - 1, home + 1);
+    }
+    slots[home] = slot;
+}
+
+/// The order [`Table::move_into`] leaves entries in.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Order {
+    /// Entries of one probe sequence stay in their order (growth while
+    /// interning).
+    Kept,
+    /// Entries take the order of their values (a table that stops
+    /// adapting: shrunk, frozen).
+    Values,
 }
 
 /// Where a probe for a string ended.
@@ -103,10 +162,12 @@ impl Table {
 
     fn sized(buckets: usize, limit: usize, max_value: u64) -> Self {
         debug_assert!(limit < buckets || buckets == 0);
+        let mask = mask_for(max_value.max(limit as u64));
         Self {
             slots: vec![0u32; buckets].into_boxed_slice(),
             limit,
-            mask: mask_for(max_value.max(limit as u64)),
+            mask,
+            short: is_short(buckets, mask),
         }
     }
 
@@ -139,33 +200,85 @@ impl Table {
         self.slots.fill(0);
     }
 
+    /// The fingerprint and the home bucket of `hash` (the table must have
+    /// buckets).
+    ///
+    /// A short table takes the fingerprint from the high half of the hash
+    /// and places by it alone, so its entries can move to a larger short
+    /// table without their strings ([`Table::move_into`]); a long one (too
+    /// many buckets for the fingerprint bits) takes the fingerprint from the
+    /// low half and places by the whole hash.
     #[inline(always)]
-    fn fingerprint(&self, hash: u64) -> u32 {
-        (hash as u32) & !self.mask
+    fn locate(&self, hash: u64) -> (u32, usize) {
+        let n = self.slots.len();
+        if self.short {
+            let fp = ((hash >> 32) as u32) & !self.mask;
+            (fp, short_home(fp, n))
+        } else {
+            ((hash as u32) & !self.mask, home(hash, n))
+        }
     }
 
     /// Looks for the value whose string has `hash` and satisfies `eq`.
     /// `eq` receives a stored value (index + 1).
     #[inline(always)]
-    pub(crate) fn probe(&self, hash: u64, mut eq: impl FnMut(u32) -> bool) -> Probe {
-        let n = self.slots.len();
-        if n == 0 {
+    pub(crate) fn probe(&self, hash: u64, key: &impl Key) -> Probe {
+        let slots = &self.slots[..];
+        if slots.is_empty() {
             return Probe::Vacant(0);
         }
-        let fp = self.fingerprint(hash);
-        let mut i = home(hash, n);
+        let mask = self.mask;
+        let (fp, mut i) = self.locate(hash);
         loop {
-            let slot = self.slots[i];
+            // Past the last bucket the probe wraps to the first; the one
+            // bounds check per step is that test.
+            let Some(&slot) = slots.get(i) else {
+                i = 0;
+                continue;
+            };
             if slot == 0 {
                 return Probe::Vacant(i);
             }
-            if slot & !self.mask == fp && eq(slot & self.mask) {
-                return Probe::Found(slot & self.mask);
+            if slot & !mask == fp && key.is(slot & mask) {
+                return Probe::Found(slot & mask);
             }
             i += 1;
-            if i == n {
+        }
+    }
+
+    /// [`probe`](Self::probe), and on a hit away from the home bucket,
+    /// moves the entry found to its home bucket and the entries it passed
+    /// one bucket on (move-to-front within the probe sequence).
+    ///
+    /// The entries passed all sit at or past their own home buckets, and
+    /// stay so one bucket further on, with no empty bucket opened in
+    /// between: every probe sequence still reaches its entry. Strings looked
+    /// up again soon after (names local to one part of a stream) then take
+    /// one probe instead of several.
+    #[inline(always)]
+    pub(crate) fn probe_mut(&mut self, hash: u64, key: &impl Key) -> Probe {
+        if self.slots.is_empty() {
+            return Probe::Vacant(0);
+        }
+        let mask = self.mask;
+        let (fp, home) = self.locate(hash);
+        let slots = &mut self.slots[..];
+        let mut i = home;
+        loop {
+            let Some(&slot) = slots.get(i) else {
                 i = 0;
+                continue;
+            };
+            if slot == 0 {
+                return Probe::Vacant(i);
             }
+            if slot & !mask == fp && key.is(slot & mask) {
+                if i != home {
+                    to_front(slots, home, i);
+                }
+                return Probe::Found(slot & mask);
+            }
+            i += 1;
         }
     }
 
@@ -174,23 +287,125 @@ impl Table {
     #[inline]
     pub(crate) fn fill(&mut self, at: usize, hash: u64, value: u32) {
         debug_assert!(self.fits(value) && value != 0 && self.slots[at] == 0);
-        self.slots[at] = self.fingerprint(hash) | value;
+        self.slots[at] = self.locate(hash).0 | value;
     }
 
     /// Inserts `value`, known to be absent, in the first empty bucket of its
     /// probe sequence. The table must have room.
     #[inline]
     pub(crate) fn insert_unique(&mut self, hash: u64, value: u32) {
+        debug_assert!(!self.slots.is_empty() && self.fits(value));
+        let (fp, at) = self.locate(hash);
+        self.put(at, fp | value);
+    }
+
+    /// Stores `slot` in the first empty bucket from `at` on.
+    #[inline(always)]
+    fn put(&mut self, mut at: usize, slot: u32) {
         let n = self.slots.len();
-        debug_assert!(n > 0 && self.fits(value));
-        let mut i = home(hash, n);
-        while self.slots[i] != 0 {
-            i += 1;
-            if i == n {
-                i = 0;
+        while self.slots[at] != 0 {
+            at += 1;
+            if at == n {
+                at = 0;
             }
         }
-        self.slots[i] = self.fingerprint(hash) | value;
+        self.slots[at] = slot;
+    }
+
+    /// Whether [`move_into`](Self::move_into) can fill `empty` from this
+    /// table: both are short and `empty` keeps no more fingerprint bits.
+    pub(crate) fn can_move_into(&self, empty: &Table) -> bool {
+        self.short && empty.short && self.mask & !empty.mask == 0
+    }
+
+    /// Moves every entry into `empty` (an empty table with room for them,
+    /// which [`can_move_into`](Self::can_move_into) accepts) by the bits
+    /// stored in the slots alone, without the strings' hashes.
+    ///
+    /// With [`Order::Kept`] entries that share a probe sequence keep their
+    /// order (what lookups taught it, see [`probe_mut`](Self::probe_mut));
+    /// with [`Order::Values`] the table ends as insertion in value order
+    /// would leave it, the earliest strings first.
+    pub(crate) fn move_into(mut self, mut empty: Table, order: Order) -> Table {
+        assert!(self.can_move_into(&empty), "tables do not fit");
+        // The entries to the front, without a branch on each bucket's
+        // emptiness (which is a coin toss at these loads).
+        let mut count = 0;
+        for i in 0..self.slots.len() {
+            let slot = self.slots[i];
+            self.slots[count] = slot;
+            count += usize::from(slot != 0);
+        }
+        let entries = &self.slots[..count];
+        debug_assert!(empty.limit >= count);
+        let n = empty.slots.len();
+        let (old, new) = (self.mask, empty.mask);
+        if let Order::Values = order {
+            for &slot in entries {
+                let fp = slot & !new;
+                empty.put_in_order(short_home(fp, n), fp | (slot & old));
+            }
+            return empty;
+        }
+        // Entries come in bucket order, so their new homes mostly ascend
+        // and each lands just past the one before. Buckets `run..next` are
+        // known full: an entry whose home falls in them or at `next` starts
+        // its search at `next`, skipping the probes (and their mispredicted
+        // exits) over the run.
+        let slots = &mut empty.slots[..];
+        let (mut run, mut next) = (usize::MAX, 0);
+        for &slot in entries {
+            let fp = slot & !new;
+            let home = short_home(fp, n);
+            let inside = run <= home && home <= next;
+            let mut at = if inside { next } else { home };
+            run = if inside { run } else { home };
+            while let Some(&taken) = slots.get(at) {
+                if taken == 0 {
+                    break;
+                }
+                at += 1;
+            }
+            if at < n {
+                slots[at] = fp | (slot & old);
+                next = at + 1;
+            } else {
+                // The search ran off the end: wrap, and start a new run.
+                let mut at = 0;
+                while slots[at] != 0 {
+                    at += 1;
+                }
+                slots[at] = fp | (slot & old);
+                (run, next) = (0, at + 1);
+            }
+        }
+        empty
+    }
+
+    /// Stores `slot` from `at` on as if the entries had been inserted in
+    /// the order of their values: a smaller value takes the bucket of a
+    /// larger one, which moves on. Whatever order entries arrive in, the
+    /// table ends as insertion in value order would leave it (linear
+    /// probing with priorities is order-independent).
+    #[inline(always)]
+    fn put_in_order(&mut self, mut at: usize, mut slot: u32) {
+        let n = self.slots.len();
+        let mask = self.mask;
+        loop {
+            let here = self.slots[at];
+            if here == 0 {
+                self.slots[at] = slot;
+                return;
+            }
+            if here & mask > slot & mask {
+                self.slots[at] = slot;
+                slot = here;
+            }
+            at += 1;
+            if at == n {
+                at = 0;
+            }
+        }
     }
 
     /// The stored values, in bucket order.

@@ -62,7 +62,7 @@ fn with_capacity_is_exact_and_interning_within_it_does_not_grow() {
 }
 
 #[test]
-fn growth_steps_are_an_eighth_and_a_quarter() {
+fn growth_steps_are_a_sixteenth_and_a_quarter() {
     let mut i = Interner::new();
     let mut last = (0, 0, 0, 0);
     for n in 0..20_000 {
@@ -73,11 +73,11 @@ fn growth_steps_are_an_eighth_and_a_quarter() {
             i.table.buckets(),
             i.table.max_entries(),
         );
-        if now.0 != last.0 && last.0 > 128 {
-            assert_eq!(now.0, last.0 + last.0 / 8, "offsets grow by 1/8");
+        if now.0 != last.0 && last.0 > 256 {
+            assert_eq!(now.0, last.0 + last.0 / 16, "offsets grow by 1/16");
         }
-        if now.1 != last.1 && last.1 > 1024 {
-            assert_eq!(now.1, last.1 + last.1 / 8, "bytes grow by 1/8");
+        if now.1 != last.1 && last.1 > 2048 {
+            assert_eq!(now.1, last.1 + last.1 / 16, "bytes grow by 1/16");
         }
         if now.2 != last.2 && last.2 > 64 {
             let grown = last.3 + last.3 / 4;
@@ -159,6 +159,68 @@ fn all_strings_colliding_still_work() {
         assert_eq!(c.intern(&n.to_string()), *sym);
     }
     assert_eq!(c.get("150"), Some(syms[150]));
+}
+
+/// A hasher that sends every string to the same hash, whose home is the
+/// last bucket: every probe sequence wraps.
+#[derive(Clone, Default)]
+struct AtTheEnd;
+
+struct AtTheEndHasher;
+
+impl Hasher for AtTheEndHasher {
+    fn finish(&self) -> u64 {
+        u64::MAX
+    }
+    fn write(&mut self, _: &[u8]) {}
+}
+
+impl BuildHasher for AtTheEnd {
+    type Hasher = AtTheEndHasher;
+    fn build_hasher(&self) -> AtTheEndHasher {
+        AtTheEndHasher
+    }
+}
+
+#[test]
+fn hits_move_to_the_front_of_colliding_and_wrapping_runs() {
+    fn check<S: BuildHasher + Clone>(hasher: S) {
+        let mut i = Interner::with_hasher(hasher);
+        let names: Vec<String> = (0..300).map(|n| format!("s{n}")).collect();
+        let syms: Vec<_> = names.iter().map(|s| i.intern(s)).collect();
+        // Hits in several orders move entries to the front of the one run
+        // (which wraps past the last bucket with `AtTheEnd`).
+        let orders: [Vec<usize>; 3] = [
+            (0..300).rev().collect(),
+            (0..300).map(|k| k * 7 % 300).collect(),
+            (0..300).collect(),
+        ];
+        for order in &orders {
+            for &k in order {
+                assert_eq!(i.intern(&names[k]), syms[k]);
+            }
+            for (k, name) in names.iter().enumerate() {
+                assert_eq!(i.get(name), Some(syms[k]));
+            }
+            assert_eq!(i.get("absent"), None);
+        }
+        // Growth moves the reordered entries; shrinking and freezing too.
+        let more: Vec<_> = (300..700).map(|n| i.intern(&format!("s{n}"))).collect();
+        for (k, sym) in more.iter().enumerate() {
+            assert_eq!(i.intern(&format!("s{}", k + 300)), *sym);
+        }
+        let mut shrunk = i.clone();
+        shrunk.shrink_to_fit();
+        let frozen = i.clone().freeze();
+        for (k, name) in names.iter().enumerate() {
+            assert_eq!(shrunk.get(name), Some(syms[k]));
+            assert_eq!(frozen.get(name), Some(syms[k]));
+        }
+        assert_eq!(i.len(), 700);
+    }
+    check(Constant);
+    check(AtTheEnd);
+    check(DefaultHashBuilder::default());
 }
 
 #[test]
