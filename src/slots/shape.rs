@@ -225,7 +225,7 @@ impl Shape {
                 .fields
                 .iter()
                 .enumerate()
-                .find(|(_, f)| &*f.name == name)
+                .find(|(_, f)| name_eq(f.name.as_bytes(), name.as_bytes()))
                 .map(|(i, f)| (i, f.ty)),
         }
     }
@@ -420,5 +420,38 @@ mod serde_impl {
             });
             Shape::named(&repr.name, fields).map_err(serde::de::Error::custom)
         }
+    }
+}
+
+/// `a == b` for field names, inline: names of up to 16 bytes are compared
+/// as two overlapping integer loads each, with no call to `memcmp` (field
+/// names are short, and a lookup by name compares a few of them).
+#[inline(always)]
+pub(crate) fn name_eq(a: &[u8], b: &[u8]) -> bool {
+    fn word<const N: usize>(s: &[u8], at: usize) -> [u8; N] {
+        let mut w = [0; N];
+        w.copy_from_slice(&s[at..at + N]);
+        w
+    }
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    match n {
+        0 => true,
+        1 => a[0] == b[0],
+        2..=3 => {
+            u16::from_ne_bytes(word(a, 0)) == u16::from_ne_bytes(word(b, 0))
+                && u16::from_ne_bytes(word(a, n - 2)) == u16::from_ne_bytes(word(b, n - 2))
+        }
+        4..=7 => {
+            u32::from_ne_bytes(word(a, 0)) == u32::from_ne_bytes(word(b, 0))
+                && u32::from_ne_bytes(word(a, n - 4)) == u32::from_ne_bytes(word(b, n - 4))
+        }
+        8..=16 => {
+            u64::from_ne_bytes(word(a, 0)) == u64::from_ne_bytes(word(b, 0))
+                && u64::from_ne_bytes(word(a, n - 8)) == u64::from_ne_bytes(word(b, n - 8))
+        }
+        _ => a == b,
     }
 }

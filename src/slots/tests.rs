@@ -375,3 +375,24 @@ fn long_names_with_a_shared_prefix_are_told_apart() {
     assert_eq!(s.index_of(""), Some(3));
     assert_eq!(s.index_of("abcdef"), None);
 }
+
+#[test]
+fn name_comparison_agrees_with_slice_equality_at_every_length() {
+    for n in 0..=20usize {
+        let a: Vec<u8> = (0..n).map(|i| b'a' + (i % 26) as u8).collect();
+        assert!(super::shape::name_eq(&a, &a.clone()), "length {n}");
+        // A difference at any one position, and a different length.
+        for at in 0..n {
+            let mut b = a.clone();
+            b[at] ^= 1;
+            assert!(!super::shape::name_eq(&a, &b), "length {n}, byte {at}");
+        }
+        let mut longer = a.clone();
+        longer.push(b'a');
+        assert!(!super::shape::name_eq(&a, &longer), "length {n}");
+    }
+    // Through the public lookup, on a shape small enough to be scanned.
+    let s = Shape::new([("abcdefghi", FieldType::INT), ("abcdefghj", FieldType::INT)]).unwrap();
+    assert_eq!(s.index_of("abcdefghj"), Some(1));
+    assert_eq!(s.index_of("bbcdefghi"), None);
+}
