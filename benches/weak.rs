@@ -325,7 +325,8 @@ fn print_overhead() {
             .collect();
         (map, handles)
     });
-    let nm_b = m.unwrap().net_bytes as usize - nm.1.capacity() * 16;
+    let nm_b =
+        m.unwrap().net_bytes as usize - nm.1.capacity() * std::mem::size_of::<Handle<Value>>();
     drop(nm);
     println!(
         "\nweak/overhead: bytes per entry beyond key (8 B) and value (1024 B), {n} live entries, owners' vectors excluded (target ≤ 40 B)"

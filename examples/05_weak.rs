@@ -122,17 +122,24 @@ fn main() {
     in_use.retain(|img| img.id % 10 == 0);
     in_use.shrink_to_fit();
     println!(
-        "   9 in 10 no longer used:   {}  (len() still {} until the next call)",
+        "   9 in 10 no longer used:   {}  <- each image freed with its last handle; len() still {}",
         mib(live_bytes() - base),
         textures.len()
     );
     let again = textures.get_or_insert_with(0, || unreachable!("image 0 is in use"));
     assert_eq!(again.pixels[0], 0);
     println!(
-        "   after the next call:      {}  <- every dead image freed; len() = {} exactly",
+        "   after the next call:      {}  (a call removes at most 256 dead entries: len() = {})",
         mib(live_bytes() - base),
         textures.len()
     );
+    let removed = textures.purge();
+    println!(
+        "   after purge():            {}  ({removed} more removed at once; len() = {} exactly)",
+        mib(live_bytes() - base),
+        textures.len()
+    );
+    assert_eq!(textures.len(), in_use.len());
     drop(again);
     drop(in_use);
     drop(textures);

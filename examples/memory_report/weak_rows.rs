@@ -294,7 +294,7 @@ pub(crate) fn add(report: &mut Report, options: &Options) {
     report.measure_checked(
         "weak",
         &dataset,
-        "NotifyingMap (drained by the call)",
+        "NotifyingMap (1 call)",
         Role::Leanmem,
         elements,
         || notifying(n, 10),

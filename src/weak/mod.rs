@@ -4,7 +4,7 @@
 //! | Python | leanmem | holds | dead entries go |
 //! |---|---|---|---|
 //! | `WeakValueDictionary` (values you already share) | [`WeakValueMap`] | `K → Weak<V>` of your `Arc<V>`/`Rc<V>` | by an incremental sweep: within `buckets()/4` mutating calls, never more than a bounded amount of work per call; [`len`](WeakValueMap::len) is an upper bound |
-//! | `WeakValueDictionary` (values it creates) | [`NotifyingMap`] + [`Handle`] | `K → Weak`, values created by `get_or_insert_with` | at the next call: the last handle tells the map; `len` exact after every call |
+//! | `WeakValueDictionary` (values it creates) | [`NotifyingMap`] + [`Handle`] | `K → Weak`, values created by `get_or_insert_with` | the value's memory at once, when its last handle drops; the entry at the next call, which drains up to 256 such notices (`purge` all of them), so `len` is exact after every call that found no more waiting |
 //! | `WeakKeyDictionary` | [`WeakKeyMap`] | `Weak<K> → V`, keys by identity | by the incremental sweep (the value is dropped then) |
 //! | `WeakSet` | [`WeakSet`] | `Weak<T>`, by identity | by the incremental sweep |
 //! | `WeakMethod`, observer lists | [`Observers`] | weak owner + method per subscriber | during the next `notify` pass |
@@ -29,8 +29,9 @@
 //! bytes per entry until it drops the `Weak`s. So a weak map that frees
 //! nothing until it happens to grow (weak-table's) holds as much memory as a
 //! strong one. Every structure here drops dead weak handles without being
-//! asked: [`NotifyingMap`] at the next call, the others a few buckets per
-//! call.
+//! asked: [`NotifyingMap`] frees a value's block when its last handle drops
+//! and the entry's small remainder at the next call, the others a few
+//! buckets per call.
 //!
 //! # Bounded work per call
 //!
@@ -39,9 +40,9 @@
 //! entries, and, while the table is being resized, moves at most 32 buckets
 //! to the new table. A full table is not rehashed in one call; lookups look
 //! in both tables until the move is done. Only the explicitly O(n) methods
-//! (`purge`, `retain`, `shrink_to_fit`, `reserve`, `clear`) and
-//! [`NotifyingMap`]'s draining (proportional to the values that died) do
-//! more.
+//! (`purge`, `retain`, `shrink_to_fit`, `reserve`, `clear`) do more;
+//! [`NotifyingMap`] also removes at most 256 entries whose values died per
+//! call.
 //!
 //! # Example: a cache that does not leak
 //!

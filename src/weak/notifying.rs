@@ -13,11 +13,17 @@ use std::sync::{Arc, Mutex, PoisonError, Weak};
 use super::raw::{Both, RawWeakTable, WeakEntry};
 use crate::measure::{HeapContext, HeapSize};
 
-/// A value and the hash of its key, in the block its handles share.
+/// The block a value's handles share: a pointer to the value, which has a
+/// block of its own so that it is freed the moment the last handle drops,
+/// while this small block waits for the map to forget the entry.
 struct Node<V> {
-    hash: u64,
-    value: V,
+    value: Box<V>,
 }
+
+/// Notices drained per call at most: a call that finds more queued (after
+/// many values died at once) removes this many entries and leaves the rest
+/// to the following calls, so no call does more than bounded work.
+pub(crate) const DRAIN_STEP: usize = 256;
 
 /// The dead-key queue: hashes of keys whose last handle has dropped.
 #[derive(Default)]
@@ -65,12 +71,14 @@ impl<K, V> WeakEntry for NotifyEntry<K, V> {
 ///
 /// # Memory layout
 ///
-/// Two pointers (16 bytes): to the shared block holding the value (two
-/// counters, the key's hash, the value), and weakly to the map's dead-key
-/// queue.
+/// Three words (24 bytes): a pointer to the block the value's handles share
+/// (two counters and a pointer to the value, which has its own block), the
+/// hash of the value's key, and a weak pointer to the map's dead-key queue.
 pub struct Handle<V> {
     /// `None` only inside `drop`.
     node: Option<Arc<Node<V>>>,
+    /// The key's hash, which the last handle sends to the map.
+    hash: u64,
     map: Weak<Shared>,
 }
 
@@ -139,6 +147,7 @@ impl<V> Clone for Handle<V> {
     fn clone(&self) -> Self {
         Self {
             node: self.node.clone(),
+            hash: self.hash,
             map: self.map.clone(),
         }
     }
@@ -149,14 +158,14 @@ impl<V> Drop for Handle<V> {
         let Some(node) = self.node.take() else {
             return;
         };
-        let hash = node.hash;
         // Exactly one of the handles dropping a value gets it back here.
         if let Some(last) = Arc::into_inner(node) {
             // The value's destructor runs first, holding no lock: it may drop
-            // handles of this map itself.
+            // handles of this map itself. Its block is freed here too; only
+            // the small shared block waits for the map.
             drop(last);
             if let Some(map) = self.map.upgrade() {
-                map.notify(hash);
+                map.notify(self.hash);
             }
         }
     }
@@ -201,8 +210,9 @@ impl<V: Hash> Hash for Handle<V> {
 }
 
 impl<V: HeapSize> HeapSize for Handle<V> {
-    /// The shared block (counters, hash, value) and what the value owns, the
-    /// first time the block is reached in `cx`; as for `Arc`.
+    /// The shared block (counters and a pointer), the value's block and what
+    /// the value owns, the first time the shared block is reached in `cx`;
+    /// as for `Arc`.
     fn heap_size_with(&self, cx: &mut HeapContext) -> usize {
         match &self.node {
             Some(n) => n.heap_size_with(cx),
@@ -220,9 +230,10 @@ impl<V: HeapSize> HeapSize for Node<V> {
 /// A hash map that creates its values and hands out [`Handle`]s to them:
 /// it holds each value weakly, and the last handle to drop tells the map,
 /// which forgets the entry at its next call. Python's
-/// `WeakValueDictionary` behaviour exactly: [`len`](Self::len) is exact after
-/// every call, a dead value's memory comes back at the next call, and a
-/// lookup of a dead key is an ordinary miss.
+/// `WeakValueDictionary` behaviour: a dead value's memory comes back when
+/// its last handle drops, [`len`](Self::len) is exact after every call (but
+/// see the bound on draining below), and a lookup of a dead key is an
+/// ordinary miss.
 ///
 /// Use it for canonical instances (flyweights), loaded resources, sessions:
 /// anything created on first use and shared while in use.
@@ -251,33 +262,36 @@ impl<V: HeapSize> HeapSize for Node<V> {
 ///
 /// # How it is told
 ///
-/// Each value lives in a block shared by its handles, with the hash of its
-/// key. When the last handle drops (on any thread), the value is dropped
-/// there and then, and the hash is pushed on the map's dead-key queue (a
-/// mutex-guarded vector, and a flag). Every call that takes `&mut self`
-/// first drains the queue, removing each dead entry; only the block's bytes
-/// (counters, hash and the value's inline size) wait until then. An entry
-/// replaced or removed meanwhile makes its notice a no-op: a notice removes
-/// only an entry of that hash whose value is dead.
+/// Each value has a block of its own, pointed to from a small block shared
+/// by its handles; each handle carries the hash of the value's key. When the
+/// last handle drops (on any thread), the value is dropped and its block
+/// freed there and then, and the hash is pushed on the map's dead-key queue
+/// (a mutex-guarded vector, and a flag). Every call that takes `&mut self`
+/// first drains the queue, removing each dead entry; only the entry and the
+/// small shared block (two counters and a pointer) wait until then. An
+/// entry replaced or removed meanwhile makes its notice a no-op: a notice
+/// removes only an entry of that hash whose value is dead.
 ///
-/// [`len`](Self::len) is exact after every `&mut self` call, for every
-/// handle whose drop finished before the call began; until the next such call
-/// it still counts values that died since. [`get`](Self::get) and
-/// [`contains_key`](Self::contains_key) take `&self` and never see a dead
-/// value.
+/// A call drains at most 256 notices. So [`len`](Self::len) is exact after
+/// every `&mut self` call that found at most 256 notices waiting (counting
+/// every handle whose drop finished before the call began); after more
+/// values than that died at once, each call removes 256 of their entries
+/// until none is left, and [`purge`](Self::purge) removes them all at once.
+/// Until then `len` also counts the dead entries not yet removed.
+/// [`get`](Self::get) and [`contains_key`](Self::contains_key) take `&self`
+/// and never see a dead value.
 ///
-/// Draining costs time in proportion to the values that died since the last
-/// call (about the cost of a `remove` each, plus a rebuild of the table into
-/// a smaller one when at least a quarter of its buckets were emptied, which
-/// costs at most as much again); a table that must grow does so
-/// incrementally, as in [`WeakValueMap`](super::WeakValueMap).
+/// No call does more than bounded work, whatever died before it: at most
+/// 256 removals, and a bounded step of any resize, which is done
+/// incrementally, as in [`WeakValueMap`](super::WeakValueMap) (a table left
+/// mostly empty by deaths shrinks the same way).
 ///
 /// # Memory layout
 ///
 /// One hashbrown table of `(K, Weak)` slots (8 bytes plus the key, and a
 /// control byte, per bucket, at most 7/8 full) plus, per value, a block of
-/// two counters, the key's hash (8 bytes) and the value. The dead-key queue
-/// holds 8 bytes per notice not yet drained.
+/// two counters and a pointer (24 bytes) and the value's own block. The
+/// dead-key queue holds 8 bytes per notice not yet drained.
 ///
 /// # Threads
 ///
@@ -290,7 +304,8 @@ pub struct NotifyingMap<K, V, S = DefaultHashBuilder> {
     table: RawWeakTable<NotifyEntry<K, V>>,
     hash_builder: S,
     shared: Arc<Shared>,
-    /// The queue's other half: notices are swapped in here to be drained.
+    /// The queue's other half: notices are swapped in here and popped from
+    /// it, `DRAIN_STEP` per call.
     spare: Vec<u64>,
 }
 
@@ -376,8 +391,9 @@ impl<K, V, S> NotifyingMap<K, V, S> {
     }
 
     /// Entries held: exactly the live values after every `&mut self` call
-    /// (see the type's docs); values that died since are counted until the
-    /// next one. Computes in **O(1)** time.
+    /// that found at most 256 notices waiting (see the type's docs); values
+    /// that died since are counted until a call drains their notices.
+    /// Computes in **O(1)** time.
     ///
     /// ```
     /// use leanmem::weak::NotifyingMap;
@@ -448,17 +464,19 @@ impl<K, V, S> NotifyingMap<K, V, S> {
     /// assert_eq!(live, [("a", 1)]);
     /// # drop(a);
     /// ```
-    pub fn iter(&self) -> NotifyingIter<'_, K, V> {
+    pub fn iter(&self) -> NotifyingIter<'_, K, V, S> {
         NotifyingIter {
             inner: self.table.iter(),
+            hash_builder: &self.hash_builder,
             map: Arc::downgrade(&self.shared),
         }
     }
 
     #[inline]
-    fn handle(&self, node: Arc<Node<V>>) -> Handle<V> {
+    fn handle(&self, node: Arc<Node<V>>, hash: u64) -> Handle<V> {
         Handle {
             node: Some(node),
+            hash,
             map: Arc::downgrade(&self.shared),
         }
     }
@@ -469,58 +487,65 @@ where
     K: Hash + Eq,
     S: BuildHasher,
 {
-    /// Drains the dead-key queue, removing the dead entries it names.
-    /// Returns how many entries it removed.
-    fn drain(&mut self) -> usize {
-        if !self.shared.pending.load(Acquire) {
-            return 0;
-        }
-        {
-            let mut dead = self
-                .shared
-                .dead
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            std::mem::swap(&mut *dead, &mut self.spare);
-            self.shared.pending.store(false, Release);
-        }
+    /// Drains at most `limit` notices of the dead-key queue, removing the
+    /// dead entries they name. Returns how many notices it took and how
+    /// many entries it removed.
+    fn drain(&mut self, limit: usize) -> (usize, usize) {
         let mut removed = 0;
-        let hash_builder = &self.hash_builder;
-        for &hash in &self.spare {
-            // Another dead entry met on the probe path may have another
-            // hash: it has a notice of its own and must stay for it.
-            let this = |e: &NotifyEntry<K, V>| e.is_dead() && hash_builder.hash_one(&e.key) == hash;
-            if self.table.remove(hash, this).is_some() {
-                removed += 1;
+        let mut taken = 0;
+        while taken < limit {
+            if self.spare.is_empty() {
+                // The previous batch is done: take the queued notices.
+                if !self.shared.pending.load(Acquire) {
+                    break;
+                }
+                let mut dead = self
+                    .shared
+                    .dead
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                std::mem::swap(&mut *dead, &mut self.spare);
+                self.shared.pending.store(false, Release);
+            }
+            let hash_builder = &self.hash_builder;
+            while taken < limit {
+                let Some(hash) = self.spare.pop() else { break };
+                taken += 1;
+                // Another dead entry met on the probe path may have another
+                // hash: it has a notice of its own and must stay for it.
+                let this =
+                    |e: &NotifyEntry<K, V>| e.is_dead() && hash_builder.hash_one(&e.key) == hash;
+                if self.table.remove(hash, this).is_some() {
+                    removed += 1;
+                }
+            }
+            // Give a large batch's memory back as it drains, a little per
+            // call: freeing it all at once costs the system allocator time
+            // in proportion to its pages.
+            let room = self.spare.len() + 2 * DRAIN_STEP;
+            if self.spare.capacity() > room + 64 {
+                self.spare.shrink_to(room);
             }
         }
-        self.spare.clear();
-        if self.spare.capacity() > 64 {
-            self.spare = Vec::new();
-        }
-        // After many deaths, rebuild the table at once: the work is at most
-        // four times the removals just done, and lookups of the dead keys
-        // no longer probe past their tombstones.
-        if removed > 0 && removed * 4 >= self.table.buckets() {
-            let hasher = entry_hasher::<K, V, S>(&self.hash_builder);
-            self.table.compact(&hasher);
-        }
-        removed
+        (taken, removed)
     }
 
-    /// Drain, then one bounded step of any incremental resize.
+    /// A bounded drain, then one bounded step of any incremental resize
+    /// (which also shrinks a table that deaths left mostly empty). Returns
+    /// the notices taken.
     #[inline]
-    fn maintain(&mut self) {
-        self.drain();
+    fn maintain(&mut self) -> usize {
+        let (taken, _) = self.drain(DRAIN_STEP);
         let hasher = entry_hasher::<K, V, S>(&self.hash_builder);
         self.table.step(&hasher, &mut drop);
+        taken
     }
 
     /// A handle to the value of `key`, creating it with `make` if the key
     /// has no live value. `make` runs at most once, and only when needed.
     ///
-    /// Computes in **O(1)** expected time, plus draining the notices of
-    /// values that died since the last call.
+    /// Computes in **O(1)** expected time, plus draining at most 256 notices
+    /// of values that died.
     ///
     /// ```
     /// use leanmem::weak::NotifyingMap;
@@ -561,7 +586,7 @@ where
         key: K,
         make: impl FnOnce() -> Result<V, E>,
     ) -> Result<Handle<V>, E> {
-        self.maintain();
+        let taken = self.maintain();
         let hash = self.hash_builder.hash_one(&key);
         let node = if let Some(e) = self.table.find_mut(hash, |e| e.key == key) {
             if let Some(node) = e.node.upgrade() {
@@ -570,16 +595,14 @@ where
                 // Dead, its notice not drained yet: reuse the slot. The
                 // notice will find a live entry and do nothing.
                 let node = Arc::new(Node {
-                    hash,
-                    value: make()?,
+                    value: Box::new(make()?),
                 });
                 e.node = Arc::downgrade(&node);
                 node
             }
         } else {
             let node = Arc::new(Node {
-                hash,
-                value: make()?,
+                value: Box::new(make()?),
             });
             let entry = NotifyEntry {
                 key,
@@ -589,9 +612,10 @@ where
             self.table.insert_unique(hash, entry, hasher);
             node
         };
-        // `make` may have dropped handles of this map.
-        self.drain();
-        Ok(self.handle(node))
+        // `make` may have dropped handles of this map: their notices, within
+        // what is left of this call's budget.
+        self.drain(DRAIN_STEP - taken);
+        Ok(self.handle(node, hash))
     }
 
     /// A handle to the live value of `key`. Computes in **O(1)** expected
@@ -614,7 +638,7 @@ where
     {
         let hash = self.hash_builder.hash_one(key);
         let e = self.table.find(hash, |e| e.key.borrow() == key)?;
-        e.node.upgrade().map(|n| self.handle(n))
+        e.node.upgrade().map(|n| self.handle(n, hash))
     }
 
     /// Whether `key` has a live value. Computes in **O(1)** expected time.
@@ -641,7 +665,7 @@ where
 
     /// Forgets `key`, returning a handle to its value if it was alive. The
     /// value lives on as long as its handles. Computes in **O(1)** expected
-    /// time, plus draining.
+    /// time, plus draining at most 256 notices.
     ///
     /// ```
     /// use leanmem::weak::NotifyingMap;
@@ -660,7 +684,7 @@ where
         self.maintain();
         let hash = self.hash_builder.hash_one(key);
         let e = self.table.remove(hash, |e| e.key.borrow() == key)?;
-        e.node.upgrade().map(|n| self.handle(n))
+        e.node.upgrade().map(|n| self.handle(n, hash))
     }
 
     /// Keeps the live entries for which `keep` returns `true`. Computes in
@@ -676,14 +700,14 @@ where
     /// # drop(hs);
     /// ```
     pub fn retain(&mut self, mut keep: impl FnMut(&K, &V) -> bool) {
-        self.drain();
+        self.drain(usize::MAX);
         self.table
             .retain(|e| e.node.upgrade().is_some_and(|n| keep(&e.key, &n.value)));
     }
 
-    /// Drains the dead-key queue now, returning how many entries it
-    /// removed; every `&mut self` call does this first. Computes in time
-    /// proportional to the values that died since the last call.
+    /// Drains the whole dead-key queue now, returning how many entries it
+    /// removed; every other `&mut self` call drains at most 256 notices
+    /// first. Computes in time proportional to the notices waiting.
     ///
     /// ```
     /// use leanmem::weak::NotifyingMap;
@@ -696,7 +720,7 @@ where
     /// assert_eq!(map.len(), 0);
     /// ```
     pub fn purge(&mut self) -> usize {
-        self.drain()
+        self.drain(usize::MAX).1
     }
 
     /// Drains, then shrinks the table to fit. Computes in **O(capacity)**
@@ -710,7 +734,7 @@ where
     /// assert!(map.capacity() < 100);
     /// ```
     pub fn shrink_to_fit(&mut self) {
-        self.drain();
+        self.drain(usize::MAX);
         let hasher = entry_hasher::<K, V, S>(&self.hash_builder);
         self.table.shrink_to_fit(&hasher, &mut drop);
         self.spare = Vec::new();
@@ -723,16 +747,16 @@ impl<K, V> Default for NotifyingMap<K, V> {
     }
 }
 
-impl<K: fmt::Debug, V: fmt::Debug, S> fmt::Debug for NotifyingMap<K, V, S> {
+impl<K: fmt::Debug + Hash, V: fmt::Debug, S: BuildHasher> fmt::Debug for NotifyingMap<K, V, S> {
     /// The live entries, as a map.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map().entries(self.iter()).finish()
     }
 }
 
-impl<'a, K, V, S> IntoIterator for &'a NotifyingMap<K, V, S> {
+impl<'a, K: Hash, V, S: BuildHasher> IntoIterator for &'a NotifyingMap<K, V, S> {
     type Item = (&'a K, Handle<V>);
-    type IntoIter = NotifyingIter<'a, K, V>;
+    type IntoIter = NotifyingIter<'a, K, V, S>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.iter()
@@ -772,22 +796,26 @@ fn block_size<T>() -> usize {
 
 /// The live entries of a [`NotifyingMap`], as `(&K, Handle<V>)`; see
 /// [`NotifyingMap::iter`].
-pub struct NotifyingIter<'a, K, V> {
+pub struct NotifyingIter<'a, K, V, S = DefaultHashBuilder> {
     inner: Both<'a, NotifyEntry<K, V>>,
+    /// Each handle carries its key's hash.
+    hash_builder: &'a S,
     map: Weak<Shared>,
 }
 
-impl<'a, K, V> Iterator for NotifyingIter<'a, K, V> {
+impl<'a, K: Hash, V, S: BuildHasher> Iterator for NotifyingIter<'a, K, V, S> {
     type Item = (&'a K, Handle<V>);
 
     fn next(&mut self) -> Option<Self::Item> {
         let map = &self.map;
+        let hash_builder = self.hash_builder;
         self.inner.find_map(|e| {
             e.node.upgrade().map(|n| {
                 (
                     &e.key,
                     Handle {
                         node: Some(n),
+                        hash: hash_builder.hash_one(&e.key),
                         map: map.clone(),
                     },
                 )
@@ -800,9 +828,9 @@ impl<'a, K, V> Iterator for NotifyingIter<'a, K, V> {
     }
 }
 
-impl<K, V> std::iter::FusedIterator for NotifyingIter<'_, K, V> {}
+impl<K: Hash, V, S: BuildHasher> std::iter::FusedIterator for NotifyingIter<'_, K, V, S> {}
 
-impl<K, V> fmt::Debug for NotifyingIter<'_, K, V> {
+impl<K, V, S> fmt::Debug for NotifyingIter<'_, K, V, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("NotifyingIter")
             .field("remaining_at_most", &self.inner.size_hint().1)

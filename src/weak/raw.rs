@@ -349,16 +349,6 @@ impl<E> RawWeakTable<E> {
         removed
     }
 
-    /// Rebuilds the current table smaller if it has more than twice the
-    /// room its entries need, clearing tombstones (O(buckets)). Does nothing
-    /// during a migration.
-    pub(crate) fn compact(&mut self, hasher: &impl Fn(&E) -> u64) {
-        if !self.is_migrating() {
-            self.cur.shrink_to(2 * self.cur.len(), hasher);
-            self.sweep_at = 0;
-        }
-    }
-
     pub(crate) fn clear(&mut self) {
         self.cur.clear();
         self.end_migration();

@@ -4,6 +4,7 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::sync::{Arc, Mutex};
 
+use super::notifying::DRAIN_STEP;
 use super::*;
 
 /// Counts drops of its values.
@@ -31,8 +32,8 @@ fn thread_safety_is_what_the_docs_say() {
 
 #[test]
 fn small_handles() {
-    assert_eq!(std::mem::size_of::<Handle<[u8; 1024]>>(), 16);
-    assert_eq!(std::mem::size_of::<Option<Handle<u8>>>(), 16);
+    assert_eq!(std::mem::size_of::<Handle<[u8; 1024]>>(), 24);
+    assert_eq!(std::mem::size_of::<Option<Handle<u8>>>(), 24);
     assert_eq!(std::mem::size_of::<Option<SubscriptionId>>(), 8);
     assert_eq!(<Arc<[u8; 1024]> as StrongRef>::block_size(), 1040);
     assert_eq!(<Rc<u8> as StrongRef>::block_size(), 24);
@@ -263,6 +264,62 @@ fn notifying_map_len_is_exact_after_every_call() {
         assert_eq!(map.get(&(round + 1)).is_some(), round < 9);
     }
     assert!(map.is_empty());
+}
+
+#[test]
+fn notifying_map_frees_a_value_when_its_last_handle_drops() {
+    let mut map = NotifyingMap::new();
+    let handles: Vec<Handle<[u8; 1024]>> = (0..100u64)
+        .map(|k| map.get_or_insert_with(k, || [k as u8; 1024]))
+        .collect();
+    // Dropped with no call on the map since: the values' blocks are freed
+    // at once; only the small shared blocks wait for the map.
+    let ((), m) = crate::measure::measure(|| drop(handles));
+    let m = m.expect("the test binary installs a tracking allocator");
+    assert_eq!(m.deallocations, 100 + 1, "100 values and the vector");
+    assert_eq!(
+        m.freed_bytes,
+        100 * 1024 + 100 * std::mem::size_of::<Handle<[u8; 1024]>>()
+    );
+    assert_eq!(map.len(), 100);
+    assert_eq!(map.purge(), 100);
+}
+
+#[test]
+fn notifying_map_drains_a_mass_death_in_bounded_steps() {
+    let n = 3 * DRAIN_STEP as u64 + 100;
+    let mut map = NotifyingMap::new();
+    let mut handles: Vec<Handle<u64>> = (0..n).map(|k| map.get_or_insert_with(k, || k)).collect();
+    let kept = handles.split_off(n as usize - 10); // the last ten live on
+    drop(handles);
+    let dead = n as usize - 10;
+    // Each call removes at most DRAIN_STEP entries; `len` counts the rest.
+    for step in 1..=3 {
+        map.remove(&u64::MAX);
+        assert_eq!(
+            map.len(),
+            n as usize - step * DRAIN_STEP,
+            "after call {step}"
+        );
+        // Dead keys miss and live ones hit while the backlog drains.
+        assert!(map.get(&0).is_none() && map.get(&(dead as u64 - 1)).is_none());
+        assert_eq!(map.get(&(n - 1)).as_deref(), Some(&(n - 1)));
+    }
+    // The last 90 notices: one more call, and `len` is exact again.
+    map.remove(&u64::MAX);
+    assert_eq!(map.len(), 10);
+    // Notices that arrive during a backlog are drained after it.
+    let mut map2 = NotifyingMap::new();
+    let hs: Vec<Handle<u64>> = (0..n).map(|k| map2.get_or_insert_with(k, || k)).collect();
+    drop(hs);
+    map2.remove(&u64::MAX);
+    let late = map2.get_or_insert_with(u64::MAX - 1, || 0);
+    drop(late);
+    // The second call took the second step (its budget covers the notices
+    // `make` may send too); the rest, and the late notice, go at once.
+    assert_eq!(map2.purge(), n as usize - 2 * DRAIN_STEP + 1);
+    assert!(map2.is_empty());
+    drop(kept);
 }
 
 #[test]

@@ -65,8 +65,9 @@ impl<K, P: StrongRef> WeakEntry for ValueEntry<K, P> {
 ///   incremental sweep, so [`len`](Self::len) is an upper bound.
 /// * [`NotifyingMap`](super::NotifyingMap) when the map may create the values
 ///   itself (`get_or_insert_with`) and hand out [`Handle`](super::Handle)s:
-///   each value tells the map when it dies, so `len` is exact and dead memory
-///   comes back at the next call.
+///   each value tells the map when it dies, so `len` is exact (after a
+///   bounded catch-up when very many die at once) and a dead value's memory
+///   comes back as its last handle drops.
 ///
 /// # Reclaiming dead entries
 ///
@@ -97,7 +98,8 @@ impl<K, P: StrongRef> WeakEntry for ValueEntry<K, P> {
 /// bytes* (the value's destructor frees only what the value owns
 /// elsewhere). A dead `Arc<[u8; 1024]>` still costs its 1040-byte block
 /// until its entry is reclaimed. This is why the sweep matters, and why
-/// [`NotifyingMap`](super::NotifyingMap) reclaims at the next call.
+/// [`NotifyingMap`](super::NotifyingMap) keeps each value in a block of its
+/// own, freed with the value.
 ///
 /// # Memory layout
 ///
