@@ -362,7 +362,7 @@ impl Bytes {
         BytesIter {
             chunks: self.sealed.iter(),
             tail: Some((&self.bytes, &self.ends)),
-            bytes: "",
+            rest: "",
             ends: ChunkIter::plain(&[]),
             start: 0,
         }
@@ -411,23 +411,21 @@ impl Bytes {
 struct BytesIter<'a> {
     chunks: std::slice::Iter<'a, StrChunk>,
     tail: Option<(&'a str, &'a [u32])>,
-    bytes: &'a str,
+    /// The current chunk's bytes not yet handed out, which start at
+    /// offset `start` of the chunk.
+    rest: &'a str,
     ends: ChunkIter<'a, u32>,
     start: usize,
 }
 
-impl<'a> Iterator for BytesIter<'a> {
-    type Item = &'a str;
-
-    #[inline]
-    fn next(&mut self) -> Option<&'a str> {
+impl<'a> BytesIter<'a> {
+    /// Moves to the next chunk and returns its first string; `None` at the
+    /// end. Out of line, so that `next` stays small enough to inline into
+    /// the caller's loop.
+    #[cold]
+    #[inline(never)]
+    fn next_chunk(&mut self) -> Option<&'a str> {
         loop {
-            if let Some(end) = self.ends.next() {
-                let end = end as usize;
-                let s = self.bytes.get(self.start..end).unwrap_or_default();
-                self.start = end;
-                return Some(s);
-            }
             let (bytes, ends) = match self.chunks.next() {
                 Some(c) => (&*c.bytes, ChunkIter::sealed(&c.ends)),
                 None => {
@@ -435,9 +433,39 @@ impl<'a> Iterator for BytesIter<'a> {
                     (bytes, ChunkIter::plain(ends))
                 }
             };
-            self.bytes = bytes;
+            self.rest = bytes;
             self.ends = ends;
             self.start = 0;
+            if let Some(end) = self.ends.next() {
+                return Some(self.take(end));
+            }
+        }
+    }
+
+    /// The string from the current start to `end`, which becomes the next
+    /// start. Splitting what is left checks one char boundary per string
+    /// (slicing the chunk would check two).
+    #[inline]
+    fn take(&mut self, end: u32) -> &'a str {
+        let end = end as usize;
+        let (s, rest) = self
+            .rest
+            .split_at_checked(end.wrapping_sub(self.start))
+            .unwrap_or(("", self.rest));
+        self.rest = rest;
+        self.start = end;
+        s
+    }
+}
+
+impl<'a> Iterator for BytesIter<'a> {
+    type Item = &'a str;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<&'a str> {
+        match self.ends.next() {
+            Some(end) => Some(self.take(end)),
+            None => self.next_chunk(),
         }
     }
 }
@@ -458,7 +486,9 @@ pub struct StrIter<'a>(Inner<'a>);
 impl<'a> Iterator for StrIter<'a> {
     type Item = &'a str;
 
-    #[inline]
+    // Always inlined: a call per row cost more than the row's own work in
+    // a scan (`benches/slots.rs`, `slots/scan`).
+    #[inline(always)]
     fn next(&mut self) -> Option<&'a str> {
         match &mut self.0 {
             Inner::Bytes(it) => it.next(),
