@@ -161,9 +161,10 @@ struct Chunk {
 /// Smallest chunk of an arena.
 const MIN_CHUNK: usize = 256;
 
-/// Append-only string storage of one shard: `[LEB128 length][bytes]` per
-/// string, in chunks that never move. Written only under the shard's
-/// writers' mutex; read by anyone through published pointers.
+/// Append-only string storage of one thread slot: `[LEB128 length][bytes]`
+/// per string, in chunks that never move. Written only under its mutex (by
+/// the threads of that slot, so its last chunk's cache lines stay with the
+/// core that fills them); read by anyone through published pointers.
 struct Arena {
     chunks: Vec<Chunk>,
     /// Bytes used in the last chunk.
@@ -174,7 +175,7 @@ struct Arena {
 
 // SAFETY: the arena owns its chunks (plain bytes) exclusively; moving it to
 // another thread moves that ownership. Bytes are written only through
-// `&mut Arena` (under the shard's writers' mutex), into parts of a chunk no
+// `&mut Arena` (under the arena's mutex), into parts of a chunk no
 // published pointer covers.
 unsafe impl Send for Arena {}
 
@@ -405,7 +406,6 @@ impl SharedTable {
 
 /// What a shard's writers' mutex protects.
 struct ShardState {
-    arena: Arena,
     /// Strings in this shard.
     count: usize,
 }
@@ -421,14 +421,15 @@ const READER_SLOTS: usize = 16;
 struct Padded<T>(T);
 
 /// A shard: its table, read by everyone, and behind a mutex that orders
-/// writers, its arena and count. On cache lines of their own: what readers
+/// writers, its count. On cache lines of their own: what readers
 /// read (`growing`, the table's header) is written only when the table
 /// grows, never by an insert, nor by taking the mutex.
 ///
 /// Readers take no lock, and adding a string excludes no reader:
 ///
 /// * A writer (holding `writers`) that finds its string's bucket vacant
-///   writes the string's bytes into the arena, publishes the pointer in the
+///   writes the string's bytes into its thread slot's arena, publishes the
+///   pointer in the
 ///   entries (`Release`), and only then stores the value into the bucket
 ///   (`Release`). A reader loads slots with `Acquire`: if it sees the value,
 ///   it sees the entry and the bytes; if it sees the bucket empty, the
@@ -464,10 +465,7 @@ impl Shard {
         Self {
             growing: AtomicBool::new(false),
             table: UnsafeCell::new(SharedTable::new(Table::default())),
-            writers: Padded(Mutex::new(ShardState {
-                arena: Arena::new(),
-                count: 0,
-            })),
+            writers: Padded(Mutex::new(ShardState { count: 0 })),
         }
     }
 
@@ -584,22 +582,25 @@ impl Drop for ReadGuard<'_> {
 /// # Memory layout
 ///
 /// * Per string: its bytes with a LEB128 length prefix (1 byte below 128
-///   bytes) in its shard's arena, whose chunks grow by 1/8 of the arena and
-///   never move; an 8-byte pointer in the symbol-indexed entry array, whose
+///   bytes) in the arena of the thread slot that interned it, whose chunks
+///   grow by 1/8 of the arena and never move; an 8-byte pointer in the symbol-indexed entry array, whose
 ///   segments never move and each add at most 1/4 to its length; one
 ///   `u32` slot in its shard's table (≤ 4/5 full, grown by 1/4).
 ///   Together ≈ 14–19 bytes beyond the string's bytes (16.9 measured on
 ///   identifiers, where lasso's `ThreadedRodeo` takes 75).
 /// * Fixed: the shards (256 bytes each: what readers read and what writers
 ///   write on separate cache lines; at most 64), 16 reader lines of 256
-///   bytes (one per thread slot) and the segment directory (100 slots):
-///   about 7 KiB with 8 shards.
+///   bytes and 16 arena headers of 128 bytes (one each per thread slot) and
+///   the segment directory (100 slots): about 9 KiB with 8 shards.
 ///
 /// Resolving reads the entry pointer with one `Acquire` load and the
 /// string's bytes behind it; no lock, no hashing.
 pub struct ConcurrentInterner<S = DefaultHashBuilder> {
     shards: Box<[Shard]>,
     readers: Box<[ReaderLine]>,
+    /// String bytes, one arena per reader slot (the slot of the thread that
+    /// interned them).
+    arenas: Box<[Padded<Mutex<Arena>>]>,
     shard_mask: usize,
     entries: Entries,
     /// Symbols handed out. On a cache line of its own: every insertion
@@ -677,6 +678,9 @@ impl<S> ConcurrentInterner<S> {
         Self {
             shards: (0..n).map(|_| Shard::new()).collect(),
             readers: (0..READER_SLOTS).map(|_| ReaderLine::new()).collect(),
+            arenas: (0..READER_SLOTS)
+                .map(|_| Padded(Mutex::new(Arena::new())))
+                .collect(),
             shard_mask: n - 1,
             entries: Entries::new(),
             len: Padded(AtomicUsize::new(0)),
@@ -753,7 +757,7 @@ impl<S> ConcurrentInterner<S> {
     pub fn resolve(&self, symbol: Symbol) -> Option<&str> {
         let at = self.entries.get(symbol.to_usize())?;
         // SAFETY: `at` was published in `self.entries` by `Arena::push`
-        // into an arena of `self.shards`, which lives as long as `&self`.
+        // into an arena of `self.arenas`, which lives as long as `&self`.
         Some(unsafe { read_str(at) })
     }
 
@@ -945,7 +949,11 @@ impl<S: BuildHasher> ConcurrentInterner<S> {
         }
         let value = symbol as u32 + 1;
         let grow = state.count >= table.limit || !table.fits(value);
-        let at = state.arena.push(s);
+        let at = self.arenas[reader_slot()]
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(s);
         // Entry first, then the slot: a reader that sees the slot's value
         // finds it published (see the protocol on `Shard`).
         self.entries.publish(symbol, at);
@@ -1042,7 +1050,7 @@ impl<S: BuildHasher> ConcurrentInterner<S> {
                 .entries
                 .get(i)
                 // SAFETY: published by `Arena::push` into an arena of
-                // `self.shards`, alive until the end of this function.
+                // `self.arenas`, alive until the end of this function.
                 .map_or("", |at| unsafe { read_str(at) });
             out.intern(s);
         }
@@ -1179,7 +1187,7 @@ impl<S: BuildHasher + Default, T: AsRef<str>> FromIterator<T> for ConcurrentInte
 
 impl<S> HeapSize for ConcurrentInterner<S> {
     /// Shards, reader lines, tables, arenas (chunk capacity) and entry
-    /// segments, exactly as allocated. Reads each shard in turn, so while
+    /// segments, exactly as allocated. Reads each shard and arena in turn, so while
     /// other threads intern it is a snapshot of a moving target. The hasher
     /// is not counted.
     ///
@@ -1200,7 +1208,16 @@ impl<S> HeapSize for ConcurrentInterner<S> {
                 .iter()
                 .map(|shard| {
                     let state = shard.lock();
-                    shard.table_locked(&state).heap_bytes() + state.arena.heap_bytes()
+                    shard.table_locked(&state).heap_bytes()
+                })
+                .sum::<usize>()
+            + self.arenas.len() * mem::size_of::<Padded<Mutex<Arena>>>()
+            + self
+                .arenas
+                .iter()
+                .map(|arena| {
+                    let arena = arena.0.lock().unwrap_or_else(PoisonError::into_inner);
+                    arena.heap_bytes()
                 })
                 .sum::<usize>();
         shards + self.entries.heap_bytes()
