@@ -12,8 +12,8 @@ use std::fmt;
 use std::hash::BuildHasher;
 use std::iter::FusedIterator;
 use std::mem::{self, ManuallyDrop};
+use std::ops::Deref;
 use std::ops::Index;
-use std::ops::{Deref, DerefMut};
 use std::ptr::{self, NonNull};
 use std::sync::atomic::Ordering::{AcqRel, Acquire, Release};
 use std::sync::atomic::Ordering::{Relaxed, SeqCst};
@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicPtr, AtomicUsize};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::iter::{symbol_at, symbol_of_value};
-use super::table::{Key, Order, Probe, Table};
+use super::table::{self, Key, Order, Probe, Table};
 use super::{DefaultHashBuilder, InternError, Interner, MAX_STRINGS, Symbol, hash_str};
 use crate::measure::{HeapContext, HeapSize};
 
@@ -161,9 +161,10 @@ struct Chunk {
 /// Smallest chunk of an arena.
 const MIN_CHUNK: usize = 256;
 
-/// Append-only string storage of one shard: `[LEB128 length][bytes]` per
-/// string, in chunks that never move. Written only under the shard's write
-/// lock; read by anyone through published pointers.
+/// Append-only string storage of one thread slot: `[LEB128 length][bytes]`
+/// per string, in chunks that never move. Written only under its mutex (by
+/// the threads of that slot, so its last chunk's cache lines stay with the
+/// core that fills them); read by anyone through published pointers.
 struct Arena {
     chunks: Vec<Chunk>,
     /// Bytes used in the last chunk.
@@ -174,13 +175,9 @@ struct Arena {
 
 // SAFETY: the arena owns its chunks (plain bytes) exclusively; moving it to
 // another thread moves that ownership. Bytes are written only through
-// `&mut Arena` (the shard's write lock), into parts of a chunk no published
-// pointer covers.
+// `&mut Arena` (under the arena's mutex), into parts of a chunk no
+// published pointer covers.
 unsafe impl Send for Arena {}
-// SAFETY: `&Arena` gives no access to the chunks' bytes (only capacities);
-// readers reach published bytes through the pointers in `Entries`, which
-// are never written again (see `push`).
-unsafe impl Sync for Arena {}
 
 impl Arena {
     const fn new() -> Self {
@@ -325,10 +322,90 @@ unsafe fn read_str<'a>(at: NonNull<u8>) -> &'a str {
     unsafe { std::str::from_utf8_unchecked(bytes) }
 }
 
-/// What a shard's lock protects.
-struct ShardInner {
-    table: Table,
-    arena: Arena,
+/// A shard's table: [`Table`]'s layout (see `table.rs`) with atomic slots,
+/// so that a writer can fill a vacant bucket while readers probe. Its
+/// fields other than the slots change only when the table is replaced.
+struct SharedTable {
+    /// `0` = empty, else `fingerprint | value`.
+    slots: Box<[AtomicU32]>,
+    /// Entries the table takes before it must grow (below `slots.len()`).
+    limit: usize,
+    /// Mask of the value bits.
+    mask: u32,
+    /// Whether homes are placed by the fingerprint alone.
+    short: bool,
+}
+
+impl SharedTable {
+    fn new(table: Table) -> Self {
+        let (slots, limit, mask, short) = table.into_parts();
+        Self {
+            slots: slots.into_vec().into_iter().map(AtomicU32::new).collect(),
+            limit,
+            mask,
+            short,
+        }
+    }
+
+    /// A plain copy of the table, for the writer that grows it (no other
+    /// thread writes it meanwhile: writers hold the shard's mutex).
+    fn snapshot(&self) -> Table {
+        let slots = self.slots.iter().map(|slot| slot.load(Relaxed)).collect();
+        Table::from_parts(slots, self.limit, self.mask, self.short)
+    }
+
+    /// Whether `value` fits in the value bits.
+    #[inline]
+    fn fits(&self, value: u32) -> bool {
+        value & !self.mask == 0
+    }
+
+    /// [`Table::probe`] over the atomic slots. Each slot is loaded with
+    /// `Acquire`, so the entry of a value seen in one is published (see
+    /// [`SharedTable::fill`]).
+    #[inline(always)]
+    fn probe(&self, hash: u64, key: &impl Key) -> Probe {
+        let slots = &self.slots[..];
+        if slots.is_empty() {
+            return Probe::Vacant(0);
+        }
+        let mask = self.mask;
+        let (fp, mut i) = table::locate(hash, slots.len(), mask, self.short);
+        loop {
+            // Past the last bucket the probe wraps to the first.
+            let Some(slot) = slots.get(i) else {
+                i = 0;
+                continue;
+            };
+            let slot = slot.load(Acquire);
+            if slot == 0 {
+                return Probe::Vacant(i);
+            }
+            if slot & !mask == fp && key.is(slot & mask) {
+                return Probe::Found(slot & mask);
+            }
+            i += 1;
+        }
+    }
+
+    /// Fills the vacant bucket `at` (from [`probe`](Self::probe) on this
+    /// table, under the shard's mutex) with `value`, whose string has
+    /// `hash`. The store is `Release` and comes after the entry of `value`
+    /// was published: a reader that sees the value can resolve it.
+    #[inline]
+    fn fill(&self, at: usize, hash: u64, value: u32) {
+        let (fp, _) = table::locate(hash, self.slots.len(), self.mask, self.short);
+        debug_assert!(self.fits(value) && value != 0 && self.slots[at].load(Relaxed) == 0);
+        self.slots[at].store(fp | value, Release);
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.slots.len() * mem::size_of::<AtomicU32>()
+    }
+}
+
+/// What a shard's writers' mutex protects.
+struct ShardState {
     /// Strings in this shard.
     count: usize,
 }
@@ -339,43 +416,75 @@ const MAX_SHARDS: usize = 64;
 /// beyond this many share slots, which is correct, only slower).
 const READER_SLOTS: usize = 16;
 
-/// A shard: its state, a flag raised by the writer that holds it, and a
-/// mutex that orders writers. On its own cache lines so shards do not share
-/// them.
+/// A value on cache lines of its own.
+#[repr(align(128))]
+struct Padded<T>(T);
+
+/// A shard: its table, read by everyone, and behind a mutex that orders
+/// writers, its count. On cache lines of their own: what readers
+/// read (`growing`, the table's header) is written only when the table
+/// grows, never by an insert, nor by taking the mutex.
 ///
-/// Readers take no lock: a reader counts itself in its thread's reader slot
-/// for this shard, then checks that no writer holds the shard; a writer
-/// raises the flag, then waits until every slot's count for this shard is
-/// zero. Both steps are sequentially consistent, so at least one side sees
-/// the other (as in Dekker's algorithm): either the reader backs off, or the
-/// writer waits for it. Readers of a shard write only their own slot's cache
-/// line, so threads that look strings up do not make cache lines bounce
-/// between cores, as a shared reader count would.
+/// Readers take no lock, and adding a string excludes no reader:
+///
+/// * A writer (holding `writers`) that finds its string's bucket vacant
+///   writes the string's bytes into its thread slot's arena, publishes the
+///   pointer in the entries (`Release`), and only then stores the value
+///   into the bucket (`Release`). A reader loads slots with `Acquire`: if it sees the value,
+///   it sees the entry and the bytes; if it sees the bucket empty, the
+///   string is absent for it, and `intern` takes the mutex and probes again.
+///   Buckets are never emptied or moved, so probes never miss an entry that
+///   was there when they started.
+/// * Only growth replaces the table (and frees the old slots), so only
+///   growth excludes readers. A reader counts itself in its thread's reader
+///   slot for this shard, then checks that `growing` is down; the writer
+///   builds the new table from the old (which only it writes), raises
+///   `growing`, waits until every slot's count for this shard is zero,
+///   swaps the tables in, and lowers the flag. Both steps are sequentially
+///   consistent, so at least one side sees the other (as in Dekker's
+///   algorithm): either the reader backs off until the flag is down, or the
+///   writer waits for it. Readers of a shard write only their own slot's
+///   cache line, so threads that look strings up do not make cache lines
+///   bounce between cores, as a shared reader count would.
 #[repr(align(128))]
 struct Shard {
-    writer: AtomicBool,
-    writers: Mutex<()>,
-    inner: UnsafeCell<ShardInner>,
+    growing: AtomicBool,
+    table: UnsafeCell<SharedTable>,
+    writers: Padded<Mutex<ShardState>>,
 }
 
-// SAFETY: `inner` is read only through `ReadGuard`s, which exist only while
-// no writer holds the shard, and written only through the one `WriteGuard`
-// that excludes readers and other writers (see the protocol on `Shard`).
-// `ShardInner` is `Send` and `Sync` (its arena by the impls above), so
-// sharing `&ShardInner` between readers is sound.
+// SAFETY: `table`'s header (slot pointer, limit, mask, short) is written
+// only while `growing` is up and no reader is counted (see the protocol
+// above), by the one writer that holds `writers`; at any other time it is
+// only read. Its slots are atomics. `ShardState` is behind the mutex.
 unsafe impl Sync for Shard {}
 
 impl Shard {
     fn new() -> Self {
         Self {
-            writer: AtomicBool::new(false),
-            writers: Mutex::new(()),
-            inner: UnsafeCell::new(ShardInner {
-                table: Table::default(),
-                arena: Arena::new(),
-                count: 0,
-            }),
+            growing: AtomicBool::new(false),
+            table: UnsafeCell::new(SharedTable::new(Table::default())),
+            writers: Padded(Mutex::new(ShardState { count: 0 })),
         }
+    }
+
+    /// The writers' mutex.
+    fn lock(&self) -> MutexGuard<'_, ShardState> {
+        self.writers
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The table, for the holder of the writers' mutex (`_state` proves
+    /// it). The reference must not be used after this thread replaces the
+    /// table ([`ConcurrentInterner::replace_table`]).
+    #[inline]
+    fn table_locked<'a>(&'a self, _state: &'a MutexGuard<'_, ShardState>) -> &'a SharedTable {
+        // SAFETY: only the holder of `writers` replaces the table (in
+        // `replace_table`, after its last use of the reference returned
+        // here), and this thread holds the mutex while the reference lives.
+        unsafe { &*self.table.get() }
     }
 }
 
@@ -414,17 +523,18 @@ fn back_off(round: &mut u32) {
     }
 }
 
-/// Shared access to a shard; counted in the reader's slot until dropped.
+/// Shared access to a shard's table; counted in the reader's slot until
+/// dropped.
 struct ReadGuard<'a> {
     count: &'a AtomicU32,
-    inner: &'a ShardInner,
+    table: &'a SharedTable,
 }
 
 impl Deref for ReadGuard<'_> {
-    type Target = ShardInner;
+    type Target = SharedTable;
     #[inline]
-    fn deref(&self) -> &ShardInner {
-        self.inner
+    fn deref(&self) -> &SharedTable {
+        self.table
     }
 }
 
@@ -435,33 +545,6 @@ impl Drop for ReadGuard<'_> {
     }
 }
 
-/// Exclusive access to a shard; lowers the writer flag when dropped, before
-/// the writers' mutex is released.
-struct WriteGuard<'a> {
-    writer: &'a AtomicBool,
-    inner: &'a mut ShardInner,
-    _writers: MutexGuard<'a, ()>,
-}
-
-impl Deref for WriteGuard<'_> {
-    type Target = ShardInner;
-    fn deref(&self) -> &ShardInner {
-        self.inner
-    }
-}
-
-impl DerefMut for WriteGuard<'_> {
-    fn deref_mut(&mut self) -> &mut ShardInner {
-        self.inner
-    }
-}
-
-impl Drop for WriteGuard<'_> {
-    fn drop(&mut self) {
-        self.writer.store(false, Release);
-    }
-}
-
 /// An interner shared by many threads: `intern(&self)` from any of them,
 /// [`resolve`](Self::resolve) without any lock.
 ///
@@ -469,9 +552,12 @@ impl Drop for WriteGuard<'_> {
 /// append-only byte arena. Looking up a string already there writes only a
 /// counter on the calling thread's own cache line (no lock word shared
 /// between cores, so lookups from two threads run twice as fast as from
-/// one); adding a string takes its shard's writer lock, which waits for that
-/// shard's readers to leave. Threads rarely wait for each other. Symbols come from one
-/// counter, so they are dense and in insertion order, as in [`Interner`].
+/// one); adding a string takes its shard's writers' mutex but makes no reader
+/// wait: the string's entry is published first, then its table slot is
+/// filled with one atomic store. Only when a shard's table grows do that
+/// shard's readers wait, for the moment it takes to swap the new table in.
+/// Symbols come from one counter, so they are dense and in insertion order,
+/// as in [`Interner`].
 ///
 /// ```
 /// use std::sync::Arc;
@@ -497,25 +583,32 @@ impl Drop for WriteGuard<'_> {
 /// # Memory layout
 ///
 /// * Per string: its bytes with a LEB128 length prefix (1 byte below 128
-///   bytes) in its shard's arena, whose chunks grow by 1/8 of the arena and
-///   never move; an 8-byte pointer in the symbol-indexed entry array, whose
+///   bytes) in the arena of the thread slot that interned it, whose chunks
+///   grow by 1/8 of the arena and never move; an 8-byte pointer in the symbol-indexed entry array, whose
 ///   segments never move and each add at most 1/4 to its length; one
 ///   `u32` slot in its shard's table (≤ 4/5 full, grown by 1/4).
-///   Together ≈ 14–19 bytes beyond the string's bytes (16.9 measured on
-///   identifiers, where lasso's `ThreadedRodeo` takes 75).
-/// * Fixed: the shards (128 bytes each, at most 64), 16 reader lines of
-///   256 bytes (one per thread slot) and the segment directory (100 slots):
-///   about 6 KiB with 8 shards.
+///   Together ≈ 14–19 bytes beyond the string's bytes (16.6 measured on
+///   identifiers interned by one thread, 17.2 by two, where lasso's
+///   `ThreadedRodeo` takes 75).
+/// * Fixed: the shards (256 bytes each: what readers read and what writers
+///   write on separate cache lines; at most 64), 16 reader lines of 256
+///   bytes and 16 arena headers of 128 bytes (one each per thread slot) and
+///   the segment directory (100 slots): about 9 KiB with 8 shards.
 ///
 /// Resolving reads the entry pointer with one `Acquire` load and the
 /// string's bytes behind it; no lock, no hashing.
 pub struct ConcurrentInterner<S = DefaultHashBuilder> {
     shards: Box<[Shard]>,
     readers: Box<[ReaderLine]>,
+    /// String bytes, one arena per reader slot (the slot of the thread that
+    /// interned them).
+    arenas: Box<[Padded<Mutex<Arena>>]>,
     shard_mask: usize,
     entries: Entries,
-    /// Symbols handed out.
-    len: AtomicUsize,
+    /// Symbols handed out. On a cache line of its own: every insertion
+    /// writes it, and every lookup reads the fields around it (the hasher,
+    /// the shard pointers).
+    len: Padded<AtomicUsize>,
     hasher: S,
 }
 
@@ -587,9 +680,12 @@ impl<S> ConcurrentInterner<S> {
         Self {
             shards: (0..n).map(|_| Shard::new()).collect(),
             readers: (0..READER_SLOTS).map(|_| ReaderLine::new()).collect(),
+            arenas: (0..READER_SLOTS)
+                .map(|_| Padded(Mutex::new(Arena::new())))
+                .collect(),
             shard_mask: n - 1,
             entries: Entries::new(),
-            len: AtomicUsize::new(0),
+            len: Padded(AtomicUsize::new(0)),
             hasher,
         }
     }
@@ -617,7 +713,8 @@ impl<S> ConcurrentInterner<S> {
     }
 
     /// Number of symbols handed out. While other threads intern, a symbol
-    /// may be counted a moment before its string can be resolved.
+    /// may be counted a moment before its string can be resolved (and, at
+    /// the symbol limit, an attempt that fails counts for a moment).
     /// Computes in **O(1)** time.
     ///
     /// ```
@@ -630,7 +727,7 @@ impl<S> ConcurrentInterner<S> {
     /// ```
     #[inline]
     pub fn len(&self) -> usize {
-        self.len.load(Acquire)
+        self.len.0.load(Acquire)
     }
 
     /// Whether no string has been interned.
@@ -662,7 +759,7 @@ impl<S> ConcurrentInterner<S> {
     pub fn resolve(&self, symbol: Symbol) -> Option<&str> {
         let at = self.entries.get(symbol.to_usize())?;
         // SAFETY: `at` was published in `self.entries` by `Arena::push`
-        // into an arena of `self.shards`, which lives as long as `&self`.
+        // into an arena of `self.arenas`, which lives as long as `&self`.
         Some(unsafe { read_str(at) })
     }
 
@@ -695,52 +792,51 @@ impl<S> ConcurrentInterner<S> {
 }
 
 impl<S> ConcurrentInterner<S> {
-    /// Shared access to shard `index` (see the protocol on [`Shard`]).
+    /// Shared access to shard `index`'s table (see the protocol on
+    /// [`Shard`]).
     #[inline]
-    fn read_shard(&self, index: usize) -> ReadGuard<'_> {
+    fn read_table(&self, index: usize) -> ReadGuard<'_> {
         let shard = &self.shards[index];
         let count = &self.readers[reader_slot()].counts[index];
         let mut round = 0;
         loop {
             count.fetch_add(1, SeqCst);
-            if !shard.writer.load(SeqCst) {
+            if !shard.growing.load(SeqCst) {
                 // SAFETY: this thread is counted as a reader of the shard and
-                // saw no writer after counting itself, so no `WriteGuard`
-                // exists now, and none can be made until the count drops
-                // (when the returned guard does): a writer raises the flag
-                // and then waits for every count to be zero.
-                let inner = unsafe { &*shard.inner.get() };
-                return ReadGuard { count, inner };
+                // saw no growth after counting itself, so the table's header
+                // is not written until the count drops (when the returned
+                // guard does): a growing writer raises the flag and then
+                // waits for every count to be zero. The slots are atomics.
+                let table = unsafe { &*shard.table.get() };
+                return ReadGuard { count, table };
             }
             count.fetch_sub(1, Release);
-            while shard.writer.load(Acquire) {
+            while shard.growing.load(Acquire) {
                 back_off(&mut round);
             }
         }
     }
 
-    /// Exclusive access to shard `index` (see the protocol on [`Shard`]).
-    /// The calling thread must not hold a read guard of the same shard.
-    fn write_shard(&self, index: usize) -> WriteGuard<'_> {
+    /// Replaces shard `index`'s table by `table` (see the protocol on
+    /// [`Shard`]). The caller holds the shard's mutex (`_state` proves it)
+    /// and no reference to the old table, and no read guard of the shard.
+    fn replace_table(&self, index: usize, table: SharedTable, _state: &MutexGuard<'_, ShardState>) {
         let shard = &self.shards[index];
-        let writers = shard.writers.lock().unwrap_or_else(PoisonError::into_inner);
-        shard.writer.store(true, SeqCst);
+        shard.growing.store(true, SeqCst);
         for line in self.readers.iter() {
             let mut round = 0;
             while line.counts[index].load(SeqCst) != 0 {
                 back_off(&mut round);
             }
         }
-        // SAFETY: other writers are excluded by the `writers` mutex, held by
-        // the guard; readers by the protocol: every reader counted before the
-        // flag went up has left (counts are zero), and every later one sees
-        // the flag and backs off until the guard lowers it.
-        let inner = unsafe { &mut *shard.inner.get() };
-        WriteGuard {
-            writer: &shard.writer,
-            inner,
-            _writers: writers,
-        }
+        // SAFETY: other writers are excluded by the mutex the caller holds,
+        // and the caller uses no reference to the old table from here on;
+        // readers are excluded by the protocol: every reader counted before the flag went up has
+        // left (counts were zero after it), and every later one sees the
+        // flag and backs off until it is lowered below.
+        let old = unsafe { mem::replace(&mut *shard.table.get(), table) };
+        shard.growing.store(false, Release);
+        drop(old);
     }
 }
 
@@ -763,14 +859,14 @@ impl<S: BuildHasher> ConcurrentInterner<S> {
         hash as usize & self.shard_mask
     }
 
-    #[inline]
-    fn find(&self, inner: &ShardInner, hash: u64, s: &str) -> Probe {
-        inner.table.probe(hash, &Needle { interner: self, s })
+    #[inline(always)]
+    fn find(&self, table: &SharedTable, hash: u64, s: &str) -> Probe {
+        table.probe(hash, &Needle { interner: self, s })
     }
 
     /// The symbol of `s`, interning it first if it is new.
     ///
-    /// Reads `s`'s shard without a lock, and takes its writer lock if `s`
+    /// Reads `s`'s shard without a lock, and takes its writers' mutex if `s`
     /// is new. Computes in **O(len(s))** expected time.
     ///
     /// # Panics
@@ -821,45 +917,78 @@ impl<S: BuildHasher> ConcurrentInterner<S> {
     ) -> Result<Symbol, InternError> {
         let hash = hash_str(&self.hasher, s);
         let index = self.shard_index(hash);
-        {
-            let inner = self.read_shard(index);
-            if let Probe::Found(v) = self.find(&inner, hash, s) {
-                return Ok(symbol_of_value(v));
-            }
+        if let Probe::Found(v) = self.find(&self.read_table(index), hash, s) {
+            return Ok(symbol_of_value(v));
         }
-        let mut inner = self.write_shard(index);
-        let vacant = match self.find(&inner, hash, s) {
+        self.insert(index, hash, s, max_strings)
+    }
+
+    /// The locked part of [`try_intern_within`](Self::try_intern_within):
+    /// `s`, with `hash`, was not in shard `index`'s table a moment ago.
+    #[inline(never)]
+    fn insert(
+        &self,
+        index: usize,
+        hash: u64,
+        s: &str,
+        max_strings: usize,
+    ) -> Result<Symbol, InternError> {
+        let shard = &self.shards[index];
+        let mut state = shard.lock();
+        let table = shard.table_locked(&state);
+        let vacant = match self.find(table, hash, s) {
             Probe::Found(v) => return Ok(symbol_of_value(v)),
             Probe::Vacant(at) => at,
         };
-        let index = self
-            .len
-            .fetch_update(AcqRel, Acquire, |n| (n < max_strings).then_some(n + 1))
-            .map_err(|_| InternError::SymbolsExhausted)?;
-        let at = inner.arena.push(s);
-        self.entries.publish(index, at);
-        let value = index as u32 + 1;
-        let inner = &mut *inner;
-        if inner.count >= inner.table.max_entries() || !inner.table.fits(value) {
-            let max = inner.table.max_entries();
-            let entries = (max + (max >> 2)).max(inner.count + 1).max(8);
-            let empty = Table::growing(entries, u64::from(value) * 2);
-            let mut table = if inner.table.can_move_into(&empty) {
-                std::mem::take(&mut inner.table).move_into(empty, Order::Values)
-            } else {
-                let mut table = empty;
-                for v in inner.table.values() {
-                    table.insert_unique(hash_str(&self.hasher, self.resolve_value(v)), v);
-                }
-                table
-            };
-            table.insert_unique(hash, value);
-            inner.table = table;
-        } else {
-            inner.table.fill(vacant, hash, value);
+        // One read-modify-write of the shared counter (a load first, as a
+        // compare-exchange loop takes, would fetch its cache line twice from
+        // the core that bumped it last). A bump past the limit is undone:
+        // symbols below the limit are still handed out once each.
+        let symbol = self.len.0.fetch_add(1, AcqRel);
+        if symbol >= max_strings {
+            self.len.0.fetch_sub(1, AcqRel);
+            return Err(InternError::SymbolsExhausted);
         }
-        inner.count += 1;
-        Ok(symbol_at(index))
+        let value = symbol as u32 + 1;
+        let grow = state.count >= table.limit || !table.fits(value);
+        let at = self.arenas[reader_slot()]
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(s);
+        // Entry first, then the slot: a reader that sees the slot's value
+        // finds it published (see the protocol on `Shard`).
+        self.entries.publish(symbol, at);
+        let table = shard.table_locked(&state);
+        if grow {
+            let grown = self.grown(table, state.count, hash, value);
+            self.replace_table(index, grown, &state);
+        } else {
+            table.fill(vacant, hash, value);
+        }
+        state.count += 1;
+        Ok(symbol_at(symbol))
+    }
+
+    /// A copy of `table` (holding `count` strings) grown by a quarter, with
+    /// `value` (of a string with `hash`) added.
+    #[cold]
+    fn grown(&self, table: &SharedTable, count: usize, hash: u64, value: u32) -> SharedTable {
+        let max = table.limit;
+        let entries = (max + (max >> 2)).max(count + 1).max(8);
+        let empty = Table::growing(entries, u64::from(value) * 2);
+        let old = table.snapshot();
+        let mut table = if old.can_move_into(&empty) {
+            old.move_into(empty, Order::Values)
+        } else {
+            let mut table = empty;
+            for v in old.values() {
+                table.insert_unique(hash_str(&self.hasher, self.resolve_value(v)), v);
+            }
+            table
+        };
+        table.insert_unique(hash, value);
+        SharedTable::new(table)
     }
 
     #[inline]
@@ -869,7 +998,8 @@ impl<S: BuildHasher> ConcurrentInterner<S> {
     }
 
     /// The symbol of `s` if it has been interned; never inserts. Takes no
-    /// lock (waits only while a writer adds a string to the same shard).
+    /// lock (waits only while a writer swaps in a grown table for the same
+    /// shard).
     ///
     /// ```
     /// use leanmem::intern::ConcurrentInterner;
@@ -882,7 +1012,7 @@ impl<S: BuildHasher> ConcurrentInterner<S> {
     #[inline]
     pub fn get(&self, s: &str) -> Option<Symbol> {
         let hash = hash_str(&self.hasher, s);
-        match self.find(&self.read_shard(self.shard_index(hash)), hash, s) {
+        match self.find(&self.read_table(self.shard_index(hash)), hash, s) {
             Probe::Found(v) => Some(symbol_of_value(v)),
             Probe::Vacant(_) => None,
         }
@@ -915,14 +1045,14 @@ impl<S: BuildHasher> ConcurrentInterner<S> {
     pub fn into_interner(self) -> Interner<S> {
         let bytes = self.iter().map(|(_, s)| s.len()).sum();
         let mut out = Interner::with_capacity_and_hasher(self.len(), bytes, self.hasher);
-        for i in 0..self.len.load(Acquire) {
+        for i in 0..self.len.0.load(Acquire) {
             // Symbols are dense: every index below `len` is published once
             // no thread is interning (we own `self`).
             let s = self
                 .entries
                 .get(i)
                 // SAFETY: published by `Arena::push` into an arena of
-                // `self.shards`, alive until the end of this function.
+                // `self.arenas`, alive until the end of this function.
                 .map_or("", |at| unsafe { read_str(at) });
             out.intern(s);
         }
@@ -1059,7 +1189,7 @@ impl<S: BuildHasher + Default, T: AsRef<str>> FromIterator<T> for ConcurrentInte
 
 impl<S> HeapSize for ConcurrentInterner<S> {
     /// Shards, reader lines, tables, arenas (chunk capacity) and entry
-    /// segments, exactly as allocated. Reads each shard in turn, so while
+    /// segments, exactly as allocated. Reads each shard and arena in turn, so while
     /// other threads intern it is a snapshot of a moving target. The hasher
     /// is not counted.
     ///
@@ -1075,10 +1205,21 @@ impl<S> HeapSize for ConcurrentInterner<S> {
     fn heap_size_with(&self, _: &mut HeapContext) -> usize {
         let shards = self.shards.len() * mem::size_of::<Shard>()
             + self.readers.len() * mem::size_of::<ReaderLine>()
-            + (0..self.shards.len())
-                .map(|index| {
-                    let inner = self.read_shard(index);
-                    inner.table.heap_bytes() + inner.arena.heap_bytes()
+            + self
+                .shards
+                .iter()
+                .map(|shard| {
+                    let state = shard.lock();
+                    shard.table_locked(&state).heap_bytes()
+                })
+                .sum::<usize>()
+            + self.arenas.len() * mem::size_of::<Padded<Mutex<Arena>>>()
+            + self
+                .arenas
+                .iter()
+                .map(|arena| {
+                    let arena = arena.0.lock().unwrap_or_else(PoisonError::into_inner);
+                    arena.heap_bytes()
                 })
                 .sum::<usize>();
         shards + self.entries.heap_bytes()

@@ -91,6 +91,18 @@ fn short_home(fp: u32, n: usize) -> usize {
     ((u64::from(fp) * n as u64) >> 32) as usize
 }
 
+/// The fingerprint and the home bucket of `hash` in a table of `n > 0`
+/// buckets with value mask `mask` (see [`Table::locate`]).
+#[inline(always)]
+pub(crate) fn locate(hash: u64, n: usize, mask: u32, short: bool) -> (u32, usize) {
+    if short {
+        let fp = ((hash >> 32) as u32) & !mask;
+        (fp, short_home(fp, n))
+    } else {
+        ((hash as u32) & !mask, home(hash, n))
+    }
+}
+
 /// Whether a table of `buckets` buckets and value mask `mask` places by
 /// fingerprint: the fingerprint has at least [`SHORT_RATIO`] values per
 /// bucket.
@@ -210,12 +222,24 @@ impl Table {
     /// low half and places by the whole hash.
     #[inline(always)]
     fn locate(&self, hash: u64) -> (u32, usize) {
-        let n = self.slots.len();
-        if self.short {
-            let fp = ((hash >> 32) as u32) & !self.mask;
-            (fp, short_home(fp, n))
-        } else {
-            ((hash as u32) & !self.mask, home(hash, n))
+        locate(hash, self.slots.len(), self.mask, self.short)
+    }
+
+    /// The table's slots and what places entries in them: `(slots, limit,
+    /// mask, short)`, for a table with atomic slots (the concurrent
+    /// interner's), which probes as [`Table::probe`] does with [`locate`].
+    pub(crate) fn into_parts(self) -> (Box<[u32]>, usize, u32, bool) {
+        (self.slots, self.limit, self.mask, self.short)
+    }
+
+    /// The table that [`into_parts`](Self::into_parts) took apart.
+    pub(crate) fn from_parts(slots: Box<[u32]>, limit: usize, mask: u32, short: bool) -> Self {
+        debug_assert!(limit < slots.len() || slots.is_empty());
+        Self {
+            slots,
+            limit,
+            mask,
+            short,
         }
     }
 

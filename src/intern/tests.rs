@@ -292,3 +292,97 @@ fn short_and_long_byte_comparisons_are_exact() {
         }
     }
 }
+
+/// String `n` of the concurrent stress test: it names its number and is
+/// padded to a length that depends on it (some past 127 bytes, whose
+/// length prefix takes two bytes), so that a reader can check any string it
+/// resolves without knowing which thread interned it.
+fn checked_string(n: usize) -> String {
+    let pad = (n * 7919) % 200;
+    format!(
+        "{n}:{}",
+        "abcdefghij".repeat(20).get(..pad).unwrap_or_default()
+    )
+}
+
+/// The number `s` names, if `s` is exactly `checked_string` of it.
+fn checked_number(s: &str) -> Option<usize> {
+    let n = s.split(':').next()?.parse().ok()?;
+    (checked_string(n) == s).then_some(n)
+}
+
+#[test]
+fn concurrent_readers_never_see_a_symbol_before_its_string() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+    for shards in [1, 2] {
+        let c = ConcurrentInterner::with_shards(shards);
+        let writers = 3;
+        let per_writer = 1500;
+        let done = AtomicUsize::new(0);
+        let stop = AtomicBool::new(false);
+        // The highest string number some writer has finished interning, +1.
+        let interned_below = AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            for w in 0..writers {
+                let (c, done, interned_below) = (&c, &done, &interned_below);
+                scope.spawn(move || {
+                    // Overlapping ranges, in different orders: each string is
+                    // new to one thread and found by another, often at once.
+                    for k in 0..per_writer {
+                        let n = if w % 2 == 0 { k } else { per_writer - 1 - k } + w * 500;
+                        let s = checked_string(n);
+                        let sym = c.intern(&s);
+                        assert_eq!(c.resolve(sym), Some(s.as_str()));
+                        assert_eq!(c.get(&s), Some(sym));
+                        if w == 0 {
+                            interned_below.store(n + 1, Ordering::Release);
+                        }
+                    }
+                    done.fetch_add(1, Ordering::Release);
+                });
+            }
+            for _ in 0..2 {
+                let (c, stop, interned_below) = (&c, &stop, &interned_below);
+                scope.spawn(move || {
+                    let mut rounds = 0;
+                    while !stop.load(Ordering::Acquire) || rounds == 0 {
+                        rounds += 1;
+                        // Every symbol handed out resolves to its string (or
+                        // to nothing, while still being published), and
+                        // looking that string up finds the same symbol (or,
+                        // for a moment, nothing: the entry is published
+                        // before the table slot).
+                        for i in 0..c.len() {
+                            let sym = Symbol::from_usize(i).expect("below the limit");
+                            if let Some(s) = c.resolve(sym) {
+                                assert!(checked_number(s).is_some(), "symbol {i}: {s:?}");
+                                let mut found = c.get(s);
+                                while found.is_none() {
+                                    std::thread::yield_now();
+                                    found = c.get(s);
+                                }
+                                assert_eq!(found, Some(sym), "{s:?}");
+                            }
+                        }
+                        // What writer 0 finished is found by everyone.
+                        let below = interned_below.load(Ordering::Acquire);
+                        for n in below.saturating_sub(50)..below {
+                            let s = checked_string(n);
+                            let sym = c.get(&s).expect("interned before");
+                            assert_eq!(c.resolve(sym), Some(s.as_str()));
+                        }
+                    }
+                });
+            }
+            while done.load(Ordering::Acquire) < writers {
+                std::thread::yield_now();
+            }
+            stop.store(true, Ordering::Release);
+        });
+        let distinct = per_writer + (writers - 1) * 500;
+        assert_eq!(c.len(), distinct);
+        let numbers: HashSet<_> = c.iter().map(|(_, s)| checked_number(s).unwrap()).collect();
+        assert_eq!(numbers, (0..distinct).collect());
+    }
+}
