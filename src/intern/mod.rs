@@ -48,11 +48,11 @@
 //! string beyond the string's own bytes, which [`FrozenInterner`] and a
 //! shrunk [`Interner`] reach.
 //!
-//! While growing, the buffer and the offsets grow by 1/8 of their size
+//! While growing, the buffer and the offsets grow by 1/16 of their size
 //! (amortized O(1): large blocks are usually extended in place by the
 //! allocator) and the table by 1/4, instead of doubling, which is where
 //! interners that double lose 7–15 bytes per string to slack. A growing
-//! table runs up to 4/5 full (shorter probes while most strings are new);
+//! table runs up to 7/10 full (shorter probes while most strings are new);
 //! exact sizing (`with_capacity`, `shrink_to_fit`, `freeze`) uses 7/8.
 //!
 //! # Hashing
@@ -73,7 +73,7 @@ mod iter;
 mod serde;
 mod storage;
 mod symbol;
-pub mod table;
+mod table;
 
 use std::fmt;
 use std::hash::{BuildHasher, Hash, Hasher};
@@ -194,12 +194,12 @@ fn build_table<S: BuildHasher>(strings: View<'_>, hasher: &S, mut table: Table) 
 /// ```text
 /// buf:   String     "helloworldfoo…"        the bytes, back to back
 /// ends:  Vec<u32>   [0, 5, 10, 13, …]       0, then each string's end
-/// table: Box<[u32]> [0, fp|2, 0, fp|1, …]   open addressing, ≤ 4/5 full
+/// table: Box<[u32]> [0, fp|2, 0, fp|1, …]   open addressing, ≤ 7/8 full
 /// ```
 ///
-/// Per distinct string: its bytes, 4 bytes of offset and 4.57–6.25 bytes
-/// of table, plus growth slack (the buffer and offsets grow by 1/8, the
-/// table by 1/4 and runs up to 4/5 full while growing). [`shrink_to_fit`](Self::shrink_to_fit) or
+/// Per distinct string: its bytes, 4 bytes of offset and 4.57–5.71 bytes
+/// of table, plus growth slack (the buffer and offsets grow by 1/16, the
+/// table by 1/4 and runs up to 7/10 full while growing). [`shrink_to_fit`](Self::shrink_to_fit) or
 /// [`with_capacity`](Self::with_capacity) with exact counts leave no slack:
 /// ≈ 8.6 bytes per string beyond its bytes. Strings are limited to
 /// `u32::MAX` bytes in total and `u32::MAX` in number

@@ -16,7 +16,7 @@
 
 use std::mem;
 
-/// The buffer and the offsets grow by `capacity >> GROWTH_SHIFT` (1/8).
+/// The buffer and the offsets grow by `capacity >> GROWTH_SHIFT` (1/16).
 const GROWTH_SHIFT: u32 = 4;
 /// Smallest growth steps, so small interners do not reallocate per string.
 pub(crate) const MIN_STRINGS: usize = 16;

@@ -12,7 +12,7 @@
 //! Buckets are found by multiply-shift ("fastrange") of the 64-bit hash onto
 //! the bucket count, so a table can be exactly as large as its load factor
 //! requires. Collisions are resolved by linear probing; no entry is ever
-//! removed, so there are no tombstones. The table is at most 7/8 full (4/5
+//! removed, so there are no tombstones. The table is at most 7/8 full (7/10
 //! while an interner grows), which guarantees every probe sequence meets an
 //! empty slot.
 
@@ -59,7 +59,7 @@ pub(crate) const fn buckets_for(entries: usize) -> usize {
     }
 }
 
-/// Buckets of a table grown to hold `entries` entries at 4/5 load: while an
+/// Buckets of a table grown to hold `entries` entries at 7/10 load: while an
 /// interner grows, a little more room than the 7/8 of exact sizing keeps
 /// probes short (the table is exactly sized again by `shrink_to_fit`).
 #[inline]
@@ -166,7 +166,7 @@ impl Table {
         Self::sized(buckets, max_entries(buckets), max_value)
     }
 
-    /// A table that takes `entries` entries at 4/5 load (see
+    /// A table that takes `entries` entries at 7/10 load (see
     /// [`growing_buckets`]), accepting values up to `max_value`.
     pub(crate) fn growing(entries: usize, max_value: u64) -> Self {
         Self::sized(growing_buckets(entries), entries, max_value)
@@ -223,6 +223,14 @@ impl Table {
     #[inline(always)]
     fn locate(&self, hash: u64) -> (u32, usize) {
         locate(hash, self.slots.len(), self.mask, self.short)
+    }
+
+    /// The value in the home bucket of `hash` (0 if that bucket is empty),
+    /// for tests of where entries sit.
+    #[cfg(test)]
+    pub(crate) fn value_at_home(&self, hash: u64) -> u32 {
+        let (_, home) = self.locate(hash);
+        self.slots.get(home).map_or(0, |&slot| slot & self.mask)
     }
 
     /// The table's slots and what places entries in them: `(slots, limit,

@@ -349,14 +349,18 @@ fn current_label() -> LabelId {
 //    recompute the same header size and hand `inner` back the exact pointer
 //    and layout it returned.
 //
-// The labelled paths live in separate functions that are never inlined,
-// and the pointers they hand out or take back pass through `black_box`.
-// The compiler treats the global allocator's entry points as allocation
-// functions whose result is a fresh object of exactly `size` bytes; if the
-// header arithmetic were inlined into a caller next to such a call, reading
-// `ptr - header` would look like an access outside that object, and an
-// optimised build was seen to mis-compile it. Keeping the arithmetic out of
-// the caller's sight costs one call per labelled allocation.
+// The labelled paths live in separate functions that are never inlined.
+// Since rust-lang/rust#146766 the functions `#[global_allocator]` generates
+// carry LLVM's allocator attributes, and within the crate that defines the
+// allocator they can be inlined: the optimiser then treats each result as a
+// fresh object of exactly `size` bytes, and reading `ptr - header` next to
+// such a call looks like an access outside that object (an optimised build
+// was seen to mis-read headers). `#[inline(never)]` is what keeps the header
+// arithmetic out of the caller's sight; passing the pointers through
+// `black_box` is a second, best-effort barrier. The cost is one call per
+// labelled allocation. (A header in front of the block remains outside what
+// the language guarantees for `GlobalAlloc`; labels kept out of band, keyed
+// by address, would not depend on this.)
 unsafe impl<A: GlobalAlloc> GlobalAlloc for TrackingAllocator<A> {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {

@@ -448,6 +448,10 @@ impl<'a> BytesIter<'a> {
     #[inline]
     fn take(&mut self, end: u32) -> &'a str {
         let end = end as usize;
+        debug_assert!(
+            end >= self.start && self.rest.is_char_boundary(end - self.start),
+            "string offsets are built increasing, on char boundaries"
+        );
         let (s, rest) = self
             .rest
             .split_at_checked(end.wrapping_sub(self.start))

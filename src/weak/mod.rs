@@ -16,7 +16,8 @@
 //!   find them by key: [`WeakValueMap`].
 //! * The map can create the values itself (canonical instances, loaded
 //!   resources, sessions): [`NotifyingMap`]. Each value tells the map when
-//!   it dies, so nothing is ever searched for and `len` is exact.
+//!   it dies, so nothing is ever searched for and `len` is exact once the
+//!   notices are drained (at most 256 per call, all by `purge`).
 //! * You attach data to objects you do not own: [`WeakKeyMap`].
 //! * You want the last N values used to survive even when nobody holds
 //!   them: [`WeakCache`].
@@ -30,8 +31,8 @@
 //! nothing until it happens to grow (weak-table's) holds as much memory as a
 //! strong one. Every structure here drops dead weak handles without being
 //! asked: [`NotifyingMap`] frees a value's block when its last handle drops
-//! and the entry's small remainder at the next call, the others a few
-//! buckets per call.
+//! and the entry's small remainder within the next calls (256 per call),
+//! the others a few buckets per call.
 //!
 //! # Bounded work per call
 //!

@@ -229,7 +229,8 @@ impl<V: HeapSize> HeapSize for Node<V> {
 
 /// A hash map that creates its values and hands out [`Handle`]s to them:
 /// it holds each value weakly, and the last handle to drop tells the map,
-/// which forgets the entry at its next call. Python's
+/// which forgets the entry at its next call (or, after very many deaths at
+/// once, within the calls that follow; see below). Python's
 /// `WeakValueDictionary` behaviour: a dead value's memory comes back when
 /// its last handle drops, [`len`](Self::len) is exact after every call (but
 /// see the bound on draining below), and a lookup of a dead key is an
@@ -266,9 +267,9 @@ impl<V: HeapSize> HeapSize for Node<V> {
 /// by its handles; each handle carries the hash of the value's key. When the
 /// last handle drops (on any thread), the value is dropped and its block
 /// freed there and then, and the hash is pushed on the map's dead-key queue
-/// (a mutex-guarded vector, and a flag). Every call that takes `&mut self`
-/// first drains the queue, removing each dead entry; only the entry and the
-/// small shared block (two counters and a pointer) wait until then. An
+/// (a mutex-guarded vector, and a flag). Calls that take `&mut self` drain
+/// the queue first, removing the dead entries it names; only the entry and
+/// the small shared block (two counters and a pointer) wait until then. An
 /// entry replaced or removed meanwhile makes its notice a no-op: a notice
 /// removes only an entry of that hash whose value is dead.
 ///
@@ -448,6 +449,15 @@ impl<K, V, S> NotifyingMap<K, V, S> {
     /// ```
     pub fn clear(&mut self) {
         self.table.clear();
+        // Notices waiting name entries that are gone now.
+        self.spare.clear();
+        let mut dead = self
+            .shared
+            .dead
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        dead.clear();
+        self.shared.pending.store(false, Release);
     }
 
     /// The live entries, as `(&K, Handle<V>)`. Iterates in
@@ -519,11 +529,12 @@ where
                     removed += 1;
                 }
             }
-            // Give a large batch's memory back as it drains, a little per
-            // call: freeing it all at once costs the system allocator time
-            // in proportion to its pages.
+            // Give a large batch's memory back as it drains, half at a time:
+            // freeing it all at once costs the system allocator time in
+            // proportion to its pages, and halving keeps the copying of an
+            // allocator whose `realloc` copies to O(1) per notice.
             let room = self.spare.len() + 2 * DRAIN_STEP;
-            if self.spare.capacity() > room + 64 {
+            if self.spare.capacity() > 2 * room {
                 self.spare.shrink_to(room);
             }
         }
@@ -701,8 +712,13 @@ where
     /// ```
     pub fn retain(&mut self, mut keep: impl FnMut(&K, &V) -> bool) {
         self.drain(usize::MAX);
-        self.table
-            .retain(|e| e.node.upgrade().is_some_and(|n| keep(&e.key, &n.value)));
+        // `keep` sees the value through a plain `Arc`, not a handle: if it
+        // drops the value's last handle, the value dies when that `Arc` does,
+        // and no notice is sent. So the entry is kept only if the value is
+        // still alive afterwards.
+        self.table.retain(|e| {
+            e.node.upgrade().is_some_and(|n| keep(&e.key, &n.value)) && e.node.strong_count() > 0
+        });
     }
 
     /// Drains the whole dead-key queue now, returning how many entries it
@@ -764,9 +780,9 @@ impl<'a, K: Hash, V, S: BuildHasher> IntoIterator for &'a NotifyingMap<K, V, S> 
 }
 
 impl<K: HeapSize, V, S> HeapSize for NotifyingMap<K, V, S> {
-    /// The table, what the keys own, the dead-key queue, and the blocks of
-    /// values that died since the last call (only the map keeps those).
-    /// Live values belong to their handles.
+    /// The table, what the keys own, the dead-key queue, and the small
+    /// shared blocks of values that died but whose entries are not removed
+    /// yet (only the map keeps those). Live values belong to their handles.
     fn heap_size_with(&self, cx: &mut HeapContext) -> usize {
         let queue = if cx.first_visit(Arc::as_ptr(&self.shared)) {
             let dead = self

@@ -323,6 +323,25 @@ fn notifying_map_drains_a_mass_death_in_bounded_steps() {
 }
 
 #[test]
+fn notifying_map_retain_whose_predicate_drops_the_last_handle_forgets_the_entry() {
+    let mut map = NotifyingMap::new();
+    let mut h = Some(map.get_or_insert_with(1, || 0u8));
+    let other = map.get_or_insert_with(2, || 2u8);
+    // The predicate drops the value's last handle while the map holds it
+    // for the call: no handle is left to send the notice.
+    map.retain(|k, _| {
+        if *k == 1 {
+            h.take();
+        }
+        true
+    });
+    assert_eq!(map.get(&1), None);
+    assert_eq!(map.len(), 1);
+    assert_eq!(map.purge(), 0);
+    assert_eq!(*other, 2);
+}
+
+#[test]
 fn notifying_map_creates_once_and_recreates_after_death() {
     let drops = AtomicUsize::new(0);
     let mut map = NotifyingMap::new();

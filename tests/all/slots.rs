@@ -451,3 +451,42 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn string_columns_iterate_empty_and_multibyte_strings_across_chunks() {
+    // Empty strings and 2-, 3- and 4-byte characters, with the empty ones
+    // and the widest ones landing on both sides of every chunk boundary.
+    let pool = ["", "é", "日本語", "🦀x", "a", "", "ß🦀"];
+    let value = |i: usize| -> String {
+        if i % CHUNK == 0 || i % CHUNK == CHUNK - 1 {
+            if (i / CHUNK) % 2 == 0 {
+                String::new()
+            } else {
+                "🦀".repeat(3)
+            }
+        } else {
+            pool[i % pool.len()].repeat(1 + i % 3)
+        }
+    };
+    let n = 3 * CHUNK + 7;
+    for enc in [StrEncoding::Bytes, StrEncoding::Interned] {
+        let mut c = StrColumn::with_encoding(enc);
+        for i in 0..n {
+            c.push(&value(i)).unwrap();
+        }
+        let mut rows = 0;
+        for (i, s) in c.iter().enumerate() {
+            assert_eq!(s, value(i), "{enc:?} row {i}");
+            rows += 1;
+        }
+        assert_eq!(rows, n, "{enc:?}");
+        for i in [0, CHUNK - 1, CHUNK, 2 * CHUNK - 1, 2 * CHUNK, n - 1] {
+            assert_eq!(c.get(i), Some(value(i).as_str()), "{enc:?} row {i}");
+        }
+    }
+    // An empty column yields nothing.
+    assert_eq!(
+        StrColumn::with_encoding(StrEncoding::Bytes).iter().next(),
+        None
+    );
+}
