@@ -529,12 +529,13 @@ where
                     removed += 1;
                 }
             }
-            // Give a large batch's memory back as it drains, half at a time:
-            // freeing it all at once costs the system allocator time in
-            // proportion to its pages, and halving keeps the copying of an
-            // allocator whose `realloc` copies to O(1) per notice.
+            // Give a large batch's memory back as it drains, a part at a
+            // time: freeing it all at once costs the system allocator time
+            // in proportion to its pages. Shrinking only once the slack is
+            // an eighth of what is left keeps the copying of an allocator
+            // whose `realloc` copies to O(1) per notice.
             let room = self.spare.len() + 2 * DRAIN_STEP;
-            if self.spare.capacity() > 2 * room {
+            if self.spare.capacity() - room.min(self.spare.capacity()) >= room / 8 + 64 {
                 self.spare.shrink_to(room);
             }
         }
