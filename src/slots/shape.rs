@@ -207,27 +207,34 @@ impl Shape {
     #[inline]
     #[must_use]
     pub fn index_of(&self, name: &str) -> Option<usize> {
+        self.lookup(name).map(|(i, _)| i)
+    }
+
+    /// Position and type of the field called `name`, in one pass. Always
+    /// inlined: for the shapes small enough to be scanned, the call cost
+    /// more than the scan (`benches/slots.rs`, `slots/get_by_name`).
+    #[inline(always)]
+    pub(crate) fn lookup(&self, name: &str) -> Option<(usize, FieldType)> {
         match &self.0.index {
-            Some(map) => map.get(name).map(|&i| usize::from(i)),
-            None => self.lookup(name).map(|(i, _)| i),
+            Some(map) => self.lookup_in(map, name),
+            None => {
+                // A plain loop: `Iterator::find` was left out of line.
+                for (i, f) in self.0.fields.iter().enumerate() {
+                    if name_eq(f.name.as_bytes(), name.as_bytes()) {
+                        return Some((i, f.ty));
+                    }
+                }
+                None
+            }
         }
     }
 
-    /// Position and type of the field called `name`, in one pass.
-    #[inline]
-    pub(crate) fn lookup(&self, name: &str) -> Option<(usize, FieldType)> {
-        match &self.0.index {
-            Some(map) => map
-                .get(name)
-                .map(|&i| (usize::from(i), self.0.fields[usize::from(i)].ty)),
-            None => self
-                .0
-                .fields
-                .iter()
-                .enumerate()
-                .find(|(_, f)| name_eq(f.name.as_bytes(), name.as_bytes()))
-                .map(|(i, f)| (i, f.ty)),
-        }
+    /// [`lookup`](Self::lookup) in the name index of a shape with many
+    /// fields; out of line.
+    #[inline(never)]
+    fn lookup_in(&self, map: &HashMap<Box<str>, u16>, name: &str) -> Option<(usize, FieldType)> {
+        let i = usize::from(*map.get(name)?);
+        Some((i, self.0.fields.get(i)?.ty))
     }
 
     /// The field called `name`, with its position.
