@@ -11,120 +11,19 @@ mod common;
 #[path = "data/records.rs"]
 mod records;
 
+use records::{MUserTable, PUser, PUserVec};
+
 use std::collections::HashMap;
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use leanmem::measure::{self, TrackingAllocator};
-use leanmem::slots::{FieldType, Record, Shape, Table, Value, ValueRef};
-use soa_derive::StructOfArray;
+use leanmem::slots::{Table, Value, ValueRef};
 
 #[global_allocator]
 static ALLOC: TrackingAllocator = TrackingAllocator::system();
 
 const USERS: usize = 1_000_000;
-
-leanmem::slots! {
-    /// A user, for the macro's columnar table.
-    struct MUser {
-        id: u64,
-        name: String,
-        email: String,
-    }
-    table MUserTable;
-}
-
-/// A user as a plain struct (`Vec<PUser>`), and as soa_derive's input.
-#[derive(Debug, StructOfArray)]
-#[soa_derive(Debug)]
-struct PUser {
-    id: u64,
-    name: String,
-    email: String,
-}
-
-fn user_shape() -> Shape {
-    Shape::named(
-        "User",
-        [
-            ("id", FieldType::INT),
-            ("name", FieldType::STR),
-            ("email", FieldType::STR),
-        ],
-    )
-    .expect("distinct fields")
-}
-
-fn build_dicts(n: usize) -> Vec<HashMap<String, Value>> {
-    (0..n)
-        .map(|i| {
-            let (id, name, email) = records::user_fields(i);
-            let mut d = HashMap::with_capacity(3);
-            d.insert("id".to_string(), Value::Int(id as i64));
-            d.insert("name".to_string(), Value::Str(name));
-            d.insert("email".to_string(), Value::Str(email));
-            d
-        })
-        .collect()
-}
-
-fn build_structs(n: usize) -> Vec<PUser> {
-    (0..n)
-        .map(|i| {
-            let (id, name, email) = records::user_fields(i);
-            PUser { id, name, email }
-        })
-        .collect()
-}
-
-fn build_soa(n: usize) -> PUserVec {
-    let mut v = PUserVec::new();
-    for i in 0..n {
-        let (id, name, email) = records::user_fields(i);
-        v.push(PUser { id, name, email });
-    }
-    v
-}
-
-fn build_records(shape: &Shape, n: usize) -> Vec<Record> {
-    (0..n)
-        .map(|i| {
-            let (id, name, email) = records::user_fields(i);
-            Record::new(
-                shape,
-                [
-                    (id as i64).into(),
-                    name.as_str().into(),
-                    email.as_str().into(),
-                ],
-            )
-            .expect("fits the shape")
-        })
-        .collect()
-}
-
-fn build_table(shape: &Shape, n: usize) -> Table {
-    let mut t = Table::new(shape);
-    for i in 0..n {
-        let (id, name, email) = records::user_fields(i);
-        t.push_row(&[
-            (id as i64).into(),
-            name.as_str().into(),
-            email.as_str().into(),
-        ])
-        .expect("fits the shape");
-    }
-    t
-}
-
-fn build_macro_table(n: usize) -> MUserTable {
-    let mut t = MUserTable::new();
-    for i in 0..n {
-        let (id, name, email) = records::user_fields(i);
-        t.push(&MUser { id, name, email }).expect("small strings");
-    }
-    t
-}
 
 /// Bytes per record and build peak of one layout, measured by the tracking
 /// allocator (inline size of the container included).
@@ -137,28 +36,31 @@ fn size_of_build<T>(build: impl FnOnce() -> T) -> (usize, usize) {
 }
 
 fn sizes() {
-    let shape = user_shape();
+    let shape = records::user_shape();
     let rows = [
         (
             "Vec<HashMap<String, Value>> (dict)",
-            size_of_build(|| build_dicts(USERS)),
+            size_of_build(|| records::user_dicts(USERS)),
         ),
         (
             "Vec<struct {u64, String, String}>",
-            size_of_build(|| build_structs(USERS)),
+            size_of_build(|| records::user_structs(USERS)),
         ),
-        ("soa_derive PUserVec", size_of_build(|| build_soa(USERS))),
+        (
+            "soa_derive PUserVec",
+            size_of_build(|| records::user_soa(USERS)),
+        ),
         (
             "Vec<leanmem Record>",
-            size_of_build(|| build_records(&shape, USERS)),
+            size_of_build(|| records::user_records(&shape, USERS)),
         ),
         (
             "leanmem Table",
-            size_of_build(|| build_table(&shape, USERS)),
+            size_of_build(|| records::user_table(&shape, USERS)),
         ),
         (
             "leanmem slots! table",
-            size_of_build(|| build_macro_table(USERS)),
+            size_of_build(|| records::user_macro_table(USERS)),
         ),
     ];
     let flat: Vec<(&str, usize)> = rows.iter().map(|(n, (b, _))| (*n, *b)).collect();
@@ -179,103 +81,43 @@ fn sizes() {
     }
 
     let (dataset, packages) = records::packages(700);
-    let pkg_shape = package_shape();
     let n = packages.len();
     let rows = [
         (
             "Vec<HashMap<String, Value>> (dict)",
-            size_of_build(|| package_dicts(&packages)).0,
+            size_of_build(|| records::package_dicts(&packages)).0,
         ),
         ("Vec<struct Package>", size_of_build(|| packages.clone()).0),
         (
             "leanmem Table",
-            size_of_build(|| package_table(&pkg_shape, &packages)).0,
+            size_of_build(|| records::package_table(&packages)).0,
         ),
     ];
     common::print_sizes(&format!("slots/size ({dataset})"), n, &rows);
 }
 
-fn package_shape() -> Shape {
-    Shape::named(
-        "Package",
-        [
-            ("package", FieldType::STR),
-            ("version", FieldType::STR),
-            ("architecture", FieldType::STR),
-            ("maintainer", FieldType::STR),
-            ("status", FieldType::STR),
-            ("section", FieldType::STR.optional()),
-            ("priority", FieldType::STR.optional()),
-            ("installed_size", FieldType::INT.optional()),
-            ("depends", FieldType::STR.optional()),
-            ("description", FieldType::STR),
-        ],
-    )
-    .expect("distinct fields")
-}
-
-fn package_values(p: &records::Package) -> [ValueRef<'_>; 10] {
-    [
-        p.package.as_str().into(),
-        p.version.as_str().into(),
-        p.architecture.as_str().into(),
-        p.maintainer.as_str().into(),
-        p.status.as_str().into(),
-        p.section.as_deref().into(),
-        p.priority.as_deref().into(),
-        p.installed_size.into(),
-        p.depends.as_deref().into(),
-        p.description.as_str().into(),
-    ]
-}
-
-fn package_dicts(packages: &[records::Package]) -> Vec<HashMap<String, Value>> {
-    let shape = package_shape();
-    packages
-        .iter()
-        .map(|p| {
-            let mut d = HashMap::new();
-            for (f, v) in shape.fields().iter().zip(package_values(p)) {
-                if !v.is_null() {
-                    d.insert(f.name().to_string(), v.to_owned());
-                }
-            }
-            d
-        })
-        .collect()
-}
-
-fn package_table(shape: &Shape, packages: &[records::Package]) -> Table {
-    let mut t = Table::new(shape);
-    for p in packages {
-        t.push_row(&package_values(p)).expect("fits the shape");
-    }
-    // Fewer rows than a chunk: let the automatic string columns choose
-    // their encoding now (the repetitive ones intern).
-    t.shrink_to_fit();
-    t
-}
-
 fn build(c: &mut Criterion) {
-    let shape = user_shape();
+    let shape = records::user_shape();
     let mut g = c.benchmark_group("slots/build");
     g.throughput(Throughput::Elements(USERS as u64));
     g.sample_size(10);
-    g.bench_function("dict", |b| b.iter_with_large_drop(|| build_dicts(USERS)));
+    g.bench_function("dict", |b| {
+        b.iter_with_large_drop(|| records::user_dicts(USERS))
+    });
     g.bench_function("vec_struct", |b| {
-        b.iter_with_large_drop(|| build_structs(USERS))
+        b.iter_with_large_drop(|| records::user_structs(USERS))
     });
     g.bench_function("soa_derive", |b| {
-        b.iter_with_large_drop(|| build_soa(USERS))
+        b.iter_with_large_drop(|| records::user_soa(USERS))
     });
     g.bench_function("records", |b| {
-        b.iter_with_large_drop(|| build_records(&shape, USERS))
+        b.iter_with_large_drop(|| records::user_records(&shape, USERS))
     });
     g.bench_function("table", |b| {
-        b.iter_with_large_drop(|| build_table(&shape, USERS))
+        b.iter_with_large_drop(|| records::user_table(&shape, USERS))
     });
     g.bench_function("macro_table", |b| {
-        b.iter_with_large_drop(|| build_macro_table(USERS))
+        b.iter_with_large_drop(|| records::user_macro_table(USERS))
     });
     g.finish();
 }
@@ -335,12 +177,12 @@ fn scan_dicts(v: &[HashMap<String, Value>]) -> u64 {
 }
 
 fn scan(c: &mut Criterion) {
-    let shape = user_shape();
-    let dicts = build_dicts(USERS);
-    let structs = build_structs(USERS);
-    let soa = build_soa(USERS);
-    let table = build_table(&shape, USERS);
-    let mtable = build_macro_table(USERS);
+    let shape = records::user_shape();
+    let dicts = records::user_dicts(USERS);
+    let structs = records::user_structs(USERS);
+    let soa = records::user_soa(USERS);
+    let table = records::user_table(&shape, USERS);
+    let mtable = records::user_macro_table(USERS);
     let want = scan_structs(&structs);
     assert_eq!(scan_soa(&soa), want);
     assert_eq!(scan_table(&table), want);
@@ -390,10 +232,10 @@ fn scan(c: &mut Criterion) {
 fn get_by_name(c: &mut Criterion) {
     const N: usize = 1000;
     const NAMES: [&str; 3] = ["id", "name", "email"];
-    let shape = user_shape();
-    let records = build_records(&shape, N);
-    let structs = build_structs(N);
-    let dicts = build_dicts(N);
+    let shape = records::user_shape();
+    let records = records::user_records(&shape, N);
+    let structs = records::user_structs(N);
+    let dicts = records::user_dicts(N);
     // Both sides produce the same thing: the dynamically typed value of a
     // field named at run time, consumed by the same code.
     fn by_match<'u>(u: &'u PUser, name: &str) -> Option<ValueRef<'u>> {

@@ -1,7 +1,13 @@
 //! Record datasets shared by `benches/slots.rs` and the size report
 //! (included with `#[path]`): the users of the playbook, and a real
-//! key: value database.
+//! key: value database; and each layout they are stored in, built the same
+//! way for both.
 #![allow(dead_code)] // each includer uses a subset
+
+use std::collections::HashMap;
+
+use leanmem::slots::{FieldType, Record, Shape, Table, Value, ValueRef};
+use soa_derive::StructOfArray;
 
 /// User `i`: `{id: i, name: "user_<i>", email: "user_<i>@example.com"}`.
 pub(crate) fn user_fields(i: usize) -> (u64, String, String) {
@@ -110,4 +116,184 @@ pub(crate) fn packages(fallback: usize) -> (String, Vec<Package>) {
             (format!("{} synthetic dpkg-style packages", p.len()), p)
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// The layouts the slots bench and the size report compare, built one way for
+// both. Builders that take no shape make their own inside, so that a
+// measurement around the call sees the shape allocated too.
+
+leanmem::slots! {
+    /// A user with compile-time fields, for the macro's columnar table.
+    pub(crate) struct MUser {
+        pub(crate) id: u64,
+        pub(crate) name: String,
+        pub(crate) email: String,
+    }
+    pub(crate) table MUserTable;
+}
+
+/// A user as a plain struct (`Vec<PUser>`), and as soa_derive's input.
+#[derive(Debug, StructOfArray)]
+#[soa_derive(Debug)]
+pub(crate) struct PUser {
+    pub(crate) id: u64,
+    pub(crate) name: String,
+    pub(crate) email: String,
+}
+
+/// The users' shape: `User(id: int, name: str, email: str)`.
+pub(crate) fn user_shape() -> Shape {
+    Shape::named(
+        "User",
+        [
+            ("id", FieldType::INT),
+            ("name", FieldType::STR),
+            ("email", FieldType::STR),
+        ],
+    )
+    .expect("distinct fields")
+}
+
+/// `n` users as a dict per record (Python's `__dict__`).
+pub(crate) fn user_dicts(n: usize) -> Vec<HashMap<String, Value>> {
+    (0..n)
+        .map(|i| {
+            let (id, name, email) = user_fields(i);
+            let mut d = HashMap::with_capacity(3);
+            d.insert("id".to_string(), Value::Int(id as i64));
+            d.insert("name".to_string(), Value::Str(name));
+            d.insert("email".to_string(), Value::Str(email));
+            d
+        })
+        .collect()
+}
+
+/// `n` users as structs.
+pub(crate) fn user_structs(n: usize) -> Vec<PUser> {
+    (0..n)
+        .map(|i| {
+            let (id, name, email) = user_fields(i);
+            PUser { id, name, email }
+        })
+        .collect()
+}
+
+/// `n` users in soa_derive's struct of vectors, sized exactly.
+pub(crate) fn user_soa(n: usize) -> PUserVec {
+    let mut v = PUserVec::with_capacity(n);
+    for i in 0..n {
+        let (id, name, email) = user_fields(i);
+        v.push(PUser { id, name, email });
+    }
+    v
+}
+
+/// `n` users as a `Record` each, of `shape` ([`user_shape`]).
+pub(crate) fn user_records(shape: &Shape, n: usize) -> Vec<Record> {
+    (0..n)
+        .map(|i| {
+            let (id, name, email) = user_fields(i);
+            Record::new(
+                shape,
+                [
+                    (id as i64).into(),
+                    name.as_str().into(),
+                    email.as_str().into(),
+                ],
+            )
+            .expect("fits the shape")
+        })
+        .collect()
+}
+
+/// `n` users in a `Table` of `shape` ([`user_shape`]).
+pub(crate) fn user_table(shape: &Shape, n: usize) -> Table {
+    let mut t = Table::new(shape);
+    for i in 0..n {
+        let (id, name, email) = user_fields(i);
+        t.push_row(&[
+            (id as i64).into(),
+            name.as_str().into(),
+            email.as_str().into(),
+        ])
+        .expect("fits the shape");
+    }
+    t
+}
+
+/// `n` users in the `slots!` macro's table.
+pub(crate) fn user_macro_table(n: usize) -> MUserTable {
+    let mut t = MUserTable::new();
+    for i in 0..n {
+        let (id, name, email) = user_fields(i);
+        t.push(&MUser { id, name, email }).expect("small strings");
+    }
+    t
+}
+
+/// The packages' shape.
+pub(crate) fn package_shape() -> Shape {
+    Shape::named(
+        "Package",
+        [
+            ("package", FieldType::STR),
+            ("version", FieldType::STR),
+            ("architecture", FieldType::STR),
+            ("maintainer", FieldType::STR),
+            ("status", FieldType::STR),
+            ("section", FieldType::STR.optional()),
+            ("priority", FieldType::STR.optional()),
+            ("installed_size", FieldType::INT.optional()),
+            ("depends", FieldType::STR.optional()),
+            ("description", FieldType::STR),
+        ],
+    )
+    .expect("distinct fields")
+}
+
+/// A package's values in [`package_shape`]'s order.
+pub(crate) fn package_values(p: &Package) -> [ValueRef<'_>; 10] {
+    [
+        p.package.as_str().into(),
+        p.version.as_str().into(),
+        p.architecture.as_str().into(),
+        p.maintainer.as_str().into(),
+        p.status.as_str().into(),
+        p.section.as_deref().into(),
+        p.priority.as_deref().into(),
+        p.installed_size.into(),
+        p.depends.as_deref().into(),
+        p.description.as_str().into(),
+    ]
+}
+
+/// Packages as a dict per record, absent fields left out (as a parser
+/// building dicts would).
+pub(crate) fn package_dicts(packages: &[Package]) -> Vec<HashMap<String, Value>> {
+    let shape = package_shape();
+    packages
+        .iter()
+        .map(|p| {
+            let mut d = HashMap::new();
+            for (f, v) in shape.fields().iter().zip(package_values(p)) {
+                if !v.is_null() {
+                    d.insert(f.name().to_string(), v.to_owned());
+                }
+            }
+            d
+        })
+        .collect()
+}
+
+/// Packages in a `Table`, shrunk to fit.
+pub(crate) fn package_table(packages: &[Package]) -> Table {
+    let mut t = Table::new(&package_shape());
+    for p in packages {
+        t.push_row(&package_values(p)).expect("fits the shape");
+    }
+    // Fewer rows than a chunk: let the automatic string columns choose
+    // their encoding now (the repetitive ones intern).
+    t.shrink_to_fit();
+    t
 }

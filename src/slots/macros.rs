@@ -114,80 +114,35 @@ macro_rules! int_value {
 }
 int_value!(i8, i16, i32, i64, u8, u16, u32, u64, usize);
 
-impl SlotValue for f64 {
-    const TYPE: FieldType = FieldType::FLOAT;
-    type Column = FloatColumn;
-    fn to_value_ref(&self) -> ValueRef<'_> {
-        ValueRef::Float(*self)
-    }
-    fn from_value_ref(value: ValueRef<'_>) -> Result<Self, ValueError> {
-        value.as_float().ok_or(ValueError::Type)
-    }
-}
+/// `SlotValue` and `SlotColumn` for a `Copy` type with a column of its own.
+macro_rules! copy_value {
+    ($($t:ty: $column:ty, $field:ident, $variant:ident, $as:ident;)*) => {$(
+        impl SlotValue for $t {
+            const TYPE: FieldType = FieldType::$field;
+            type Column = $column;
+            fn to_value_ref(&self) -> ValueRef<'_> {
+                ValueRef::$variant(*self)
+            }
+            fn from_value_ref(value: ValueRef<'_>) -> Result<Self, ValueError> {
+                value.$as().ok_or(ValueError::Type)
+            }
+        }
 
-impl SlotColumn<f64> for FloatColumn {
-    fn rows(&self) -> usize {
-        self.len()
-    }
-    fn can_push(&self, _: &f64) -> bool {
-        true
-    }
-    fn push_value(&mut self, value: &f64) {
-        self.push(*value);
-    }
-    fn get_value(&self, i: usize) -> Option<f64> {
-        self.get(i)
-    }
-    fn get_ref(&self, i: usize) -> Option<ValueRef<'_>> {
-        self.get(i).map(ValueRef::Float)
-    }
-    fn reserve_rows(&mut self, rows: usize) {
-        self.reserve(rows);
-    }
-    fn shrink(&mut self) {
-        self.shrink_to_fit();
-    }
-    fn clear_rows(&mut self) {
-        self.clear();
-    }
+        impl SlotColumn<$t> for $column {
+            fn rows(&self) -> usize { self.len() }
+            fn can_push(&self, _: &$t) -> bool { true }
+            fn push_value(&mut self, value: &$t) { self.push(*value) }
+            fn get_value(&self, i: usize) -> Option<$t> { self.get(i) }
+            fn get_ref(&self, i: usize) -> Option<ValueRef<'_>> { self.get(i).map(ValueRef::$variant) }
+            fn reserve_rows(&mut self, rows: usize) { self.reserve(rows) }
+            fn shrink(&mut self) { self.shrink_to_fit() }
+            fn clear_rows(&mut self) { self.clear() }
+        }
+    )*};
 }
-
-impl SlotValue for bool {
-    const TYPE: FieldType = FieldType::BOOL;
-    type Column = BoolColumn;
-    fn to_value_ref(&self) -> ValueRef<'_> {
-        ValueRef::Bool(*self)
-    }
-    fn from_value_ref(value: ValueRef<'_>) -> Result<Self, ValueError> {
-        value.as_bool().ok_or(ValueError::Type)
-    }
-}
-
-impl SlotColumn<bool> for BoolColumn {
-    fn rows(&self) -> usize {
-        self.len()
-    }
-    fn can_push(&self, _: &bool) -> bool {
-        true
-    }
-    fn push_value(&mut self, value: &bool) {
-        self.push(*value);
-    }
-    fn get_value(&self, i: usize) -> Option<bool> {
-        self.get(i)
-    }
-    fn get_ref(&self, i: usize) -> Option<ValueRef<'_>> {
-        self.get(i).map(ValueRef::Bool)
-    }
-    fn reserve_rows(&mut self, rows: usize) {
-        self.reserve(rows);
-    }
-    fn shrink(&mut self) {
-        self.shrink_to_fit();
-    }
-    fn clear_rows(&mut self) {
-        self.clear();
-    }
+copy_value! {
+    f64: FloatColumn, FLOAT, Float, as_float;
+    bool: BoolColumn, BOOL, Bool, as_bool;
 }
 
 impl SlotValue for String {
