@@ -255,27 +255,7 @@ impl Table {
     /// `eq` receives a stored value (index + 1).
     #[inline(always)]
     pub(crate) fn probe(&self, hash: u64, key: &impl Key) -> Probe {
-        let slots = &self.slots[..];
-        if slots.is_empty() {
-            return Probe::Vacant(0);
-        }
-        let mask = self.mask;
-        let (fp, mut i) = self.locate(hash);
-        loop {
-            // Past the last bucket the probe wraps to the first; the one
-            // bounds check per step is that test.
-            let Some(&slot) = slots.get(i) else {
-                i = 0;
-                continue;
-            };
-            if slot == 0 {
-                return Probe::Vacant(i);
-            }
-            if slot & !mask == fp && key.is(slot & mask) {
-                return Probe::Found(slot & mask);
-            }
-            i += 1;
-        }
+        self.search(hash, key).0
     }
 
     /// [`probe`](Self::probe), and on a hit away from the home bucket,
@@ -289,26 +269,36 @@ impl Table {
     /// one probe instead of several.
     #[inline(always)]
     pub(crate) fn probe_mut(&mut self, hash: u64, key: &impl Key) -> Probe {
-        if self.slots.is_empty() {
-            return Probe::Vacant(0);
+        let (probe, at, home) = self.search(hash, key);
+        if matches!(probe, Probe::Found(_)) && at != home {
+            to_front(&mut self.slots, home, at);
+        }
+        probe
+    }
+
+    /// The probe sequence of `hash` for `key`: what it ends on, the bucket
+    /// where, and the home bucket.
+    #[inline(always)]
+    fn search(&self, hash: u64, key: &impl Key) -> (Probe, usize, usize) {
+        let slots = &self.slots[..];
+        if slots.is_empty() {
+            return (Probe::Vacant(0), 0, 0);
         }
         let mask = self.mask;
         let (fp, home) = self.locate(hash);
-        let slots = &mut self.slots[..];
         let mut i = home;
         loop {
+            // Past the last bucket the probe wraps to the first; the one
+            // bounds check per step is that test.
             let Some(&slot) = slots.get(i) else {
                 i = 0;
                 continue;
             };
             if slot == 0 {
-                return Probe::Vacant(i);
+                return (Probe::Vacant(i), i, home);
             }
             if slot & !mask == fp && key.is(slot & mask) {
-                if i != home {
-                    to_front(slots, home, i);
-                }
-                return Probe::Found(slot & mask);
+                return (Probe::Found(slot & mask), i, home);
             }
             i += 1;
         }
