@@ -245,58 +245,76 @@ pub(crate) fn packer(width: u32) -> Pack {
     by_width!(width, W => pack_group::<W>)
 }
 
-/// Independent accumulators of the narrow sum kernel (two measured best:
-/// one serializes the additions, more spill registers).
-const LANES: usize = 2;
+/// Independent accumulators of the sum kernel, so that the additions form
+/// several chains instead of one (two and four measured alike).
+const LANES: usize = 4;
 
-/// Sum of fields, exact. Fields go to [`LANES`] accumulators in turn, so
-/// the additions of a group form independent chains instead of one.
-#[derive(Debug, Default)]
-pub(crate) struct SumSink {
-    pub(crate) sum: u128,
-    /// Whether 64 fields may overflow a `u64` (width above 57).
-    pub(crate) wide: bool,
-    /// Running sums of the current group (narrow widths).
-    part: [u64; LANES],
-    /// Running sums of the current group (wide widths).
-    wide_part: [u128; 4],
+/// The exact sum of the fields of `len` values of `width` bits in `words`
+/// (at least `words_for(len, width)` of them).
+pub(crate) fn sum_fields(words: &[u64], width: u32, len: usize) -> u128 {
+    by_width!(width, W => sum_drive::<W>(words, len))
 }
 
-impl SumSink {
-    pub(crate) fn new(width: u32) -> Self {
-        Self {
-            wide: width > 57,
-            ..Self::default()
-        }
+/// [`sum_fields`] specialised on the width: the fields of each full group
+/// are added, every shift a constant, into [`LANES`] `u64` accumulators
+/// moved to the `u128` total only as often as overflow requires (for 20-bit
+/// fields, never). It takes about half the time of the [`GroupSink`] loop
+/// `sum` used before (0.17–0.23 against 0.30–0.42 ns per 20-bit value in
+/// `benches/packed.rs`), which tested the width class at every field and
+/// moved its lanes to 128 bits at every group.
+#[inline(never)]
+fn sum_drive<const W: usize>(words: &[u64], len: usize) -> u128 {
+    let full = len / GROUP;
+    let mut total = 0u128;
+    if W == 0 {
+        return 0;
     }
-}
-
-impl GroupSink for SumSink {
-    #[inline(always)]
-    fn field(&mut self, j: usize, v: u64) {
-        if self.wide {
-            self.wide_part[j % 4] += u128::from(v);
+    let mask = super::int::mask(W as u32);
+    // Each group adds 64 / LANES fields of at most `mask` to a lane; a
+    // chunk of this many groups cannot overflow a `u64` lane. (Widths above
+    // 60 take a slower path of 128-bit additions.)
+    let per_lane = (GROUP / LANES) as u64;
+    let chunk = (u64::MAX / mask.saturating_mul(per_lane)).max(1) as usize;
+    let narrow = mask.checked_mul(per_lane).is_some();
+    let mut g = 0;
+    while g < full {
+        let end = g.saturating_add(chunk).min(full);
+        if narrow {
+            let mut acc = [0u64; LANES];
+            for group in words[g * W..end * W].chunks_exact(W) {
+                let src = &group[..W];
+                unroll64!(j => {
+                    let bit = j * W;
+                    let wi = bit / 64;
+                    let off = bit % 64;
+                    let mut v = src[wi] >> off;
+                    if off + W > 64 {
+                        v |= src[wi + 1] << (64 - off);
+                    }
+                    acc[j % LANES] += v & mask;
+                });
+            }
+            total += acc.iter().map(|&a| u128::from(a)).sum::<u128>();
         } else {
-            self.part[j % LANES] = self.part[j % LANES].wrapping_add(v);
+            let mut buf = [0u64; GROUP];
+            for group in words[g * W..end * W].chunks_exact(W) {
+                unpack_group::<W>(group, &mut buf);
+                total += buf.iter().map(|&v| u128::from(v)).sum::<u128>();
+            }
         }
+        g = end;
     }
-
-    #[inline(always)]
-    fn group_end(&mut self) {
-        if self.wide {
-            self.sum += self.wide_part.iter().sum::<u128>();
-            self.wide_part = [0; 4];
-        } else {
-            // Each part holds 64 / LANES fields of at most 57 bits: no overflow.
-            self.sum += self.part.iter().map(|&p| u128::from(p)).sum::<u128>();
-            self.part = [0; LANES];
-        }
+    let rest = len % GROUP;
+    if rest > 0 {
+        let mut tmp = [0u64; GROUP];
+        let src = &words[full * W..];
+        let n = src.len().min(W);
+        tmp[..n].copy_from_slice(&src[..n]);
+        let mut buf = [0u64; GROUP];
+        unpack_group::<W>(&tmp, &mut buf);
+        total += buf[..rest].iter().map(|&v| u128::from(v)).sum::<u128>();
     }
-
-    #[inline(always)]
-    fn group(&mut self, fields: &[u64]) {
-        self.sum += fields.iter().map(|&v| u128::from(v)).sum::<u128>();
-    }
+    total
 }
 
 /// Smallest and largest field.

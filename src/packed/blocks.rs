@@ -5,7 +5,7 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
 
-use super::bits::{self, GROUP, SumSink};
+use super::bits::{self, GROUP};
 use super::format::{self, BLOCKS};
 use super::int::{PackedInt, frame_base, mask, width_for};
 use super::iter::{BlockIntoIter, BlockIter, GroupSource};
@@ -805,11 +805,8 @@ impl<'a, T: PackedInt> BlockPackedSlice<'a, T> {
         for b in 0..self.block_count() {
             let (base, data, width) = self.block(b);
             let block_len = (self.len - b * BLOCK_LEN).min(BLOCK_LEN);
-            let mut sink = SumSink::new(width);
-            if width > 0 {
-                bits::for_each_group(data, width, block_len, &mut sink);
-            }
-            total += base.to_i128() * block_len as i128 + sink.sum as i128;
+            let offsets = bits::sum_fields(data, width, block_len);
+            total += base.to_i128() * block_len as i128 + offsets as i128;
         }
         total
     }

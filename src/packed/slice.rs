@@ -6,7 +6,7 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::ops::RangeInclusive;
 
-use super::bits::{self, GROUP, GroupSink, MinMaxSink, SumSink};
+use super::bits::{self, GROUP, GroupSink, MinMaxSink};
 use super::format::{self, FLAT};
 use super::int::{PackedInt, mask};
 use super::iter::{GroupSource, Iter};
@@ -411,9 +411,8 @@ impl<'a, T: PackedInt> PackedSlice<'a, T> {
     /// ```
     #[must_use]
     pub fn sum(&self) -> i128 {
-        let mut sink = SumSink::new(self.width);
-        self.feed(&mut sink);
-        self.min.to_i128() * self.len as i128 + sink.sum as i128
+        let offsets = bits::sum_fields(self.words, self.width, self.len);
+        self.min.to_i128() * self.len as i128 + offsets as i128
     }
 
     /// The smallest value, or `None` if empty. Runs on the fast path.

@@ -437,6 +437,27 @@ model_tests!(
 );
 
 /// Every width 0..=64 with the extremes of `u64` and `i64`, deterministic.
+/// `sum` adds fields in `u64` lanes and moves them to an `i128` before they
+/// can overflow: all-maximum fields over many groups, at the widths where
+/// that happens after a few groups, must still sum exactly.
+#[test]
+fn sum_of_maximal_fields_does_not_overflow_its_lanes() {
+    for width in (1..=64u32).rev().take(16).chain([1, 7, 20, 32]) {
+        let m = u64::MAX >> (64 - width);
+        let n = 64 * 40 + 5;
+        let vals: Vec<u64> = std::iter::once(0)
+            .chain(std::iter::repeat_n(m, n))
+            .collect();
+        let v = PackedVec::from_slice(&vals);
+        assert_eq!(v.bit_width(), width);
+        let want = i128::from(m) * n as i128;
+        assert_eq!(v.sum(), want, "width {width}");
+        assert_eq!(v.as_slice().sum(), want, "width {width}");
+        let blocks = BlockPackedVec::from_slice(&vals);
+        assert_eq!(blocks.sum(), want, "width {width}");
+    }
+}
+
 #[test]
 fn every_width_round_trips_with_extremes() {
     for width in 0..=64u32 {
