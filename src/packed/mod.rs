@@ -66,7 +66,8 @@ pub use crate::error::{PackedFormatError, PackedRangeError, PackedSetError};
 /// Values are kept as offsets from a frame of reference, `min_value()`, in
 /// `bit_width()` bits each: `⌈log2(max − min + 1)⌉` after
 /// [`from_slice`](Self::from_slice) or `collect`. Width 0 (all values equal)
-/// stores no data words at all; width 64 holds any `u64`/`i64`.
+/// stores no data words at all (only the one word that follows the data,
+/// see the layout below); width 64 holds any `u64`/`i64`.
 ///
 /// # Growing
 ///
@@ -84,7 +85,7 @@ pub use crate::error::{PackedFormatError, PackedRangeError, PackedSetError};
 /// # Memory layout
 ///
 /// ```text
-/// PackedVec<T> (56 bytes)         heap: ⌈len·width/64⌉ words (+ capacity slack)
+/// PackedVec<T> (56 bytes)         heap: ⌈len·width/64⌉ + 1 words (+ capacity slack)
 /// ┌────────────┬─────┬───────┬──────┬─────┐   word 0            word 1
 /// │ words: Vec │ len │ width │ mask │ min │   ┌────────────────┐┌───────────
 /// └────────────┴─────┴───────┴──────┴─────┘   │f2│ f1 │  f0    ││ … f3 │f2'│
@@ -94,8 +95,11 @@ pub use crate::error::{PackedFormatError, PackedRangeError, PackedSetError};
 /// Field `i` (the offset `value − min`) is bits `i·w .. (i+1)·w` of the
 /// words, LSB-first; a field may straddle two words. Bits past the last
 /// field are zero. 64 fields of width `w` fill exactly `w` words, which is
-/// what the sequential kernels exploit. The serialized form is described on
-/// [`PackedSlice`].
+/// what the sequential kernels exploit. One more zero word follows the data
+/// (when there are values): with it, [`get`](Self::get) reads any field of
+/// up to 57 bits with one unaligned 8-byte load and no bounds check beyond
+/// `index < len`. The serialized form, described on [`PackedSlice`], has
+/// no such word.
 ///
 /// # No `Index`, no `&mut`
 ///
@@ -114,11 +118,63 @@ pub use crate::error::{PackedFormatError, PackedRangeError, PackedSetError};
 /// ```
 #[derive(Clone)]
 pub struct PackedVec<T: PackedInt> {
+    /// The data words and one zero word after them; none when empty.
+    /// Always exactly [`padded_words`]`(len, width)` long: `get` relies on
+    /// it to read 8 bytes at any field without a bounds check.
     words: Vec<u64>,
     len: usize,
     width: u32,
     mask: u64,
     min: T,
+}
+
+/// Length of the words of a [`PackedVec`] of `len` fields of `width`
+/// bits: the data words and one zero word after them (none when empty), or
+/// `None` on overflow.
+fn padded_words(len: usize, width: u32) -> Option<usize> {
+    if len == 0 {
+        Some(0)
+    } else {
+        bits::words_for(len, width)?.checked_add(1)
+    }
+}
+
+/// The words and width of a [`PackedVec`], copied out of it for a read.
+#[derive(Clone, Copy)]
+struct FieldReader<'a> {
+    /// All the words, with the zero word after the data.
+    words: &'a [u64],
+    width: u32,
+    mask: u64,
+    #[cfg(debug_assertions)]
+    len: usize,
+}
+
+impl FieldReader<'_> {
+    /// Field `index`, which must be below the vector's length.
+    #[inline(always)]
+    #[allow(unsafe_code)]
+    fn read(self, index: usize) -> u64 {
+        #[cfg(debug_assertions)]
+        debug_assert!(index < self.len);
+        #[cfg(target_endian = "little")]
+        if self.width <= 57 {
+            // No overflow: `len · width` bits fit in the words.
+            let bit = index * self.width as usize;
+            // SAFETY: `load_unchecked` needs `bit / 8 + 8` bytes inside the
+            // words. The field starts at byte `bit / 8 < len · width / 8
+            // <= 8 · words_for(len, width)`, and the words are
+            // `words_for(len, width) + 1` long (the invariant of
+            // `PackedVec::words`, kept by every method that changes `len`,
+            // `width` or `words`, and asserted by `debug_check`): so
+            // `bit / 8 + 8 < 8 · words.len()`. A field of up to 57 bits
+            // starting at bit `bit % 8 <= 7` of those 8 bytes lies within
+            // them.
+            let w = unsafe { unaligned::load_unchecked(self.words, bit / 8) };
+            return (w >> (bit % 8)) & self.mask;
+        }
+        bits::read(self.words, self.width, self.mask, index)
+    }
 }
 
 impl<T: PackedInt> PackedVec<T> {
@@ -152,11 +208,11 @@ impl<T: PackedInt> PackedVec<T> {
     /// use leanmem::measure::HeapSize;
     ///
     /// let v = PackedVec::<u16>::with_capacity(64);
-    /// assert_eq!(v.heap_size(), 64 * 2);
+    /// assert_eq!(v.heap_size(), 64 * 2 + 8); // and the word after the data
     /// ```
     #[must_use]
     pub fn with_capacity(capacity: usize) -> Self {
-        let words = bits::words_for(capacity, T::BITS).expect("capacity overflow");
+        let words = padded_words(capacity, T::BITS).expect("capacity overflow");
         Self {
             words: Vec::with_capacity(words),
             ..Self::new()
@@ -219,7 +275,8 @@ impl<T: PackedInt> PackedVec<T> {
         let base = frame_base::<T>(lo, hi, width, false);
         let len = values.len();
         let n_words = bits::words_for(len, width).expect("capacity overflow");
-        let mut words = vec![0u64; n_words];
+        // The data words, then the zero word `get` may read into.
+        let mut words = vec![0u64; padded_words(len, width).expect("capacity overflow")];
         let pack = bits::packer(width);
         let w = width as usize;
         let mut buf = [0u64; GROUP];
@@ -240,15 +297,33 @@ impl<T: PackedInt> PackedVec<T> {
             pack(&buf, &mut tmp);
             let start = (len / GROUP) * w;
             let k = n_words - start;
-            words[start..].copy_from_slice(&tmp[..k]);
+            words[start..n_words].copy_from_slice(&tmp[..k]);
         }
-        Self {
+        let v = Self {
             words,
             len,
             width,
             mask: mask(width),
             min: T::from_key(base),
-        }
+        };
+        v.debug_check();
+        v
+    }
+
+    /// The data words, without the word that follows them.
+    #[inline]
+    fn data_words(&self) -> &[u64] {
+        &self.words[..self.words.len().saturating_sub(1)]
+    }
+
+    /// Asserts, in debug builds, the invariant `get` relies on.
+    #[inline]
+    fn debug_check(&self) {
+        debug_assert_eq!(
+            Some(self.words.len()),
+            padded_words(self.len, self.width),
+            "the words of a PackedVec are its data words and one more"
+        );
     }
 
     /// A read-only view of the vector, with every read method. Computes in
@@ -264,7 +339,7 @@ impl<T: PackedInt> PackedVec<T> {
     #[inline]
     #[must_use]
     pub fn as_slice(&self) -> PackedSlice<'_, T> {
-        PackedSlice::from_raw(&self.words, self.len, self.width, self.min)
+        PackedSlice::from_raw(self.data_words(), self.len, self.width, self.min)
     }
 
     /// Number of values. Computes in **O(1)** time.
@@ -358,7 +433,8 @@ impl<T: PackedInt> PackedVec<T> {
         if self.width == 0 {
             usize::MAX
         } else {
-            self.words.capacity().saturating_mul(64) / self.width as usize
+            // Less the word that follows the data.
+            self.words.capacity().saturating_sub(1).saturating_mul(64) / self.width as usize
         }
     }
 
@@ -380,7 +456,7 @@ impl<T: PackedInt> PackedVec<T> {
         let want = self
             .len
             .checked_add(additional)
-            .and_then(|n| bits::words_for(n, self.width))
+            .and_then(|n| padded_words(n, self.width))
             .expect("capacity overflow");
         self.words.reserve(want.saturating_sub(self.words.len()));
     }
@@ -398,13 +474,28 @@ impl<T: PackedInt> PackedVec<T> {
     #[inline]
     #[must_use]
     pub fn get(&self, index: usize) -> Option<T> {
-        if index < self.len {
-            Some(
-                self.min
-                    .add_offset(bits::read(&self.words, self.width, self.mask, index)),
-            )
+        // Every field is read before the test, so that in a loop of `get`s
+        // the compiler keeps them in registers: read inside it, they were
+        // loaded again at every call, and those loads, waiting behind the
+        // cache misses, took room that more misses in flight could use.
+        let (len, min) = (self.len, self.min);
+        let field = self.field_reader();
+        if index < len {
+            Some(min.add_offset(field.read(index)))
         } else {
             None
+        }
+    }
+
+    /// What [`get`](Self::get) reads a field with.
+    #[inline(always)]
+    fn field_reader(&self) -> FieldReader<'_> {
+        FieldReader {
+            words: &self.words,
+            width: self.width,
+            mask: self.mask,
+            #[cfg(debug_assertions)]
+            len: self.len,
         }
     }
 
@@ -450,15 +541,14 @@ impl<T: PackedInt> PackedVec<T> {
     /// Appends a value that fits the frame.
     #[inline]
     fn push_fitting(&mut self, value: T) {
-        let end = (self.len + 1)
-            .checked_mul(self.width as usize)
-            .expect("capacity overflow");
-        if self.words.len() * 64 < end {
-            self.words.push(0);
+        let need = padded_words(self.len + 1, self.width).expect("capacity overflow");
+        if self.words.len() < need {
+            self.words.resize(need, 0);
         }
         let off = value.to_key() - self.min.to_key();
         bits::write(&mut self.words, self.width, self.mask, self.len, off);
         self.len += 1;
+        self.debug_check();
     }
 
     /// Appends `value`, re-packing first if it falls outside the frame (see
@@ -609,8 +699,11 @@ impl<T: PackedInt> PackedVec<T> {
         }
         let bit = len * self.width as usize;
         bits::clear_from(&mut self.words, bit);
-        self.words.truncate(bit.div_ceil(64));
+        // Fewer fields: fewer data words, and still the zero word after.
+        self.words
+            .truncate(padded_words(len, self.width).unwrap_or(usize::MAX));
         self.len = len;
+        self.debug_check();
     }
 
     /// Removes every value, keeping the frame (so a fixed range set by
@@ -646,7 +739,7 @@ impl<T: PackedInt> PackedVec<T> {
     /// v.set(1, 2);
     /// v.shrink_to_fit();
     /// assert_eq!(v.bit_width(), 2);
-    /// assert_eq!(v.heap_size(), 8);
+    /// assert_eq!(v.heap_size(), 16); // a data word and the one after it
     /// assert_eq!(v.to_vec(), [0, 2, 3]);
     /// ```
     pub fn shrink_to_fit(&mut self) {
@@ -693,7 +786,7 @@ impl<T: PackedInt> PackedVec<T> {
         let (old_width, old_mask, old_base) = (self.width, self.mask, self.min.to_key());
         let new_mask = mask(width);
         let len = self.len;
-        let new_words = bits::words_for(len, width).expect("capacity overflow");
+        let new_words = padded_words(len, width).expect("capacity overflow");
         // new field = old field + old base − new base (never negative).
         let delta = old_base.wrapping_sub(base);
         if width >= old_width {
@@ -717,6 +810,7 @@ impl<T: PackedInt> PackedVec<T> {
         self.width = width;
         self.mask = new_mask;
         self.min = T::from_key(base);
+        self.debug_check();
     }
 
     /// An iterator over the values (by value: packed values cannot be
@@ -915,13 +1009,19 @@ impl<'a, T: PackedInt> From<PackedSlice<'a, T>> for PackedVec<T> {
     fn from(view: PackedSlice<'a, T>) -> Self {
         let mut words = view.as_words().to_vec();
         bits::clear_from(&mut words, view.len() * view.bit_width() as usize);
-        Self {
+        // A view's words hold its fields (checked when it was made), so
+        // this only adds the zero word that follows them.
+        let padded = padded_words(view.len(), view.bit_width()).expect("a view's fields fit");
+        words.resize(padded, 0);
+        let v = Self {
             words,
             len: view.len(),
             width: view.bit_width(),
             mask: mask(view.bit_width()),
             min: view.min_value(),
-        }
+        };
+        v.debug_check();
+        v
     }
 }
 

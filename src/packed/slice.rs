@@ -240,11 +240,11 @@ impl<'a, T: PackedInt> PackedSlice<'a, T> {
     #[inline]
     #[must_use]
     pub fn get(&self, index: usize) -> Option<T> {
+        // Read before the test, so that a loop of `get`s keeps them in
+        // registers (see `PackedVec::get`).
+        let (words, width, mask, min) = (self.words, self.width, self.mask, self.min);
         if index < self.len {
-            Some(
-                self.min
-                    .add_offset(bits::read(self.words, self.width, self.mask, index)),
-            )
+            Some(min.add_offset(bits::read(words, width, mask, index)))
         } else {
             None
         }

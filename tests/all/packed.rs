@@ -34,7 +34,8 @@ fn heap_size_matches_the_allocator() {
                 .collect::<Vec<_>>(),
         )
     });
-    assert_eq!(v.heap_size(), (10_000 * 20usize).div_ceil(64) * 8);
+    // The data words and the zero word after them.
+    assert_eq!(v.heap_size(), ((10_000 * 20usize).div_ceil(64) + 1) * 8);
     check("pushed", || {
         let mut v = PackedVec::new();
         for i in 0..5000i32 {
@@ -43,7 +44,7 @@ fn heap_size_matches_the_allocator() {
         v
     });
     let v = check("with_capacity", || PackedVec::<u32>::with_capacity(1000));
-    assert_eq!(v.heap_size(), 1000 * 4);
+    assert_eq!(v.heap_size(), 1000 * 4 + 8);
     check("with_capacity then pushes", || {
         let mut v = PackedVec::<u32>::with_capacity(1000);
         for i in 0..1000 {
@@ -59,7 +60,7 @@ fn heap_size_matches_the_allocator() {
         v
     });
     assert_eq!(v.bit_width(), 12);
-    assert_eq!(v.heap_size(), (3000 * 12usize).div_ceil(64) * 8);
+    assert_eq!(v.heap_size(), ((3000 * 12usize).div_ceil(64) + 1) * 8);
     check("extended", || {
         let mut v = PackedVec::from_slice(&[1i8, 2]);
         v.extend((0..500).map(|i| ((i % 200) - 100) as i8));
@@ -124,7 +125,10 @@ fn bits_per_element_are_at_the_limit() {
     let flat = PackedVec::from_slice(&series);
     assert_eq!(flat.bit_width(), 24);
     let total = flat.heap_size() + std::mem::size_of_val(&flat);
-    assert_eq!(flat.heap_size(), (6_000_000 * 24usize).div_ceil(64) * 8);
+    assert_eq!(
+        flat.heap_size(),
+        ((6_000_000 * 24usize).div_ceil(64) + 1) * 8
+    );
     assert!(std::mem::size_of_val(&flat) <= 64);
     assert!(total * 8 <= 6_000_000 * 24 + 64 * 8);
     let blocks = BlockPackedVec::from_slice(&series);
@@ -325,7 +329,9 @@ fn run_model<T: PackedInt>(
                     let span = hi.to_key() - lo.to_key();
                     prop_assert_eq!(v.bit_width(), 64 - span.leading_zeros());
                 }
-                prop_assert_eq!(v.heap_size(), v.as_slice().as_words().len() * 8);
+                // Exactly the data words, and the zero word after them.
+                let words = v.as_slice().as_words().len() + usize::from(!v.is_empty());
+                prop_assert_eq!(v.heap_size(), words * 8);
             }
             Op::Extend(ref xs) => {
                 let xs: Vec<T> = xs.iter().map(|&(r, p)| value(base, width, r, p)).collect();
@@ -437,6 +443,50 @@ model_tests!(
 );
 
 /// Every width 0..=64 with the extremes of `u64` and `i64`, deterministic.
+/// `PackedVec::get` reads 8 bytes at a field with no bounds check, relying
+/// on the zero word every `PackedVec` keeps after its data: the last fields
+/// of vectors of every width and of lengths around word boundaries, built
+/// and shrunk by every path, read right (and, under valgrind in `.ci/run`,
+/// read nothing outside the words).
+#[test]
+fn get_reads_the_last_fields_of_every_layout() {
+    for width in 0..=64u32 {
+        let m = if width == 0 {
+            0
+        } else {
+            u64::MAX >> (64 - width)
+        };
+        for len in (1..=10).chain([63, 64, 65, 127, 128, 129]) {
+            let vals: Vec<u64> = (0..len as u64)
+                .map(|i| (i.wrapping_mul(0x9E37_79B9_7F4A_7C15) | ((i & 1) * m)) & m)
+                .collect();
+            let built = PackedVec::from_slice(&vals);
+            let mut pushed = PackedVec::with_range(0..=m);
+            for &x in &vals {
+                pushed.try_push(x).expect("in range");
+            }
+            let words = built.to_words();
+            let viewed = PackedVec::from(PackedSlice::<u64>::from_words(&words).expect("valid"));
+            let mut extended = PackedVec::from_slice(&vals[..1]);
+            extended.extend(vals[1..].iter().copied());
+            for v in [&built, &pushed, &viewed, &extended] {
+                for (i, &x) in vals.iter().enumerate() {
+                    assert_eq!(v.get(i), Some(x), "width {width} len {len} index {i}");
+                }
+                assert_eq!(v.get(len), None);
+                let mut shorter = v.clone();
+                shorter.truncate(len / 2);
+                shorter.shrink_to_fit();
+                if let Some(last) = (len / 2).checked_sub(1) {
+                    assert_eq!(shorter.get(last), Some(vals[last]));
+                }
+                shorter.clear();
+                assert_eq!(shorter.get(0), None);
+            }
+        }
+    }
+}
+
 /// `sum` adds fields in `u64` lanes and moves them to an `i128` before they
 /// can overflow: all-maximum fields over many groups, at the widths where
 /// that happens after a few groups, must still sum exactly.
