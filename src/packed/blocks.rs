@@ -566,7 +566,12 @@ impl<'a, T: PackedInt> BlockPackedSlice<'a, T> {
         if u32::from(log2) != BLOCK_SHIFT {
             return Err(PackedFormatError::BadBlockLength { log2 });
         }
-        let len = usize::try_from(words[1]).map_err(|_| PackedFormatError::LengthOverflow)?;
+        // At most `isize::MAX` values, as for a `Vec`: it also keeps `sum`
+        // exact in an `i128` (a width-0 view could claim any length).
+        let len = usize::try_from(words[1])
+            .ok()
+            .filter(|&n| isize::try_from(n).is_ok())
+            .ok_or(PackedFormatError::LengthOverflow)?;
         let data_words =
             usize::try_from(words[2]).map_err(|_| PackedFormatError::LengthOverflow)?;
         let header_words = len.div_ceil(BLOCK_LEN) * 2;

@@ -13,7 +13,7 @@
 //!
 //! | structure | bits per value | `get` | best for |
 //! |---|---|---|---|
-//! | [`PackedVec<T>`] | `⌈log2(max − min + 1)⌉` + 56 bytes in all | **O(1)**, one or two word reads | values spread over a range; `push`, `set`, `pop` |
+//! | [`PackedVec<T>`] | `⌈log2(max − min + 1)⌉` + 64 bytes in all | **O(1)**, one unaligned load (two word reads above 57 bits) | values spread over a range; `push`, `set`, `pop` |
 //! | [`BlockPackedVec<T>`] | per block of 128: `⌈log2(block max − block min + 1)⌉` + 1 | **O(1)**, a block header and a field | sorted or slowly changing series (timestamps, ids) |
 //! | [`PackedSlice`], [`BlockPackedSlice`] | the same, over borrowed words | the same | zero-copy reading of the serialized form (a mapped file) |
 //!
@@ -66,8 +66,7 @@ pub use crate::error::{PackedFormatError, PackedRangeError, PackedSetError};
 /// Values are kept as offsets from a frame of reference, `min_value()`, in
 /// `bit_width()` bits each: `⌈log2(max − min + 1)⌉` after
 /// [`from_slice`](Self::from_slice) or `collect`. Width 0 (all values equal)
-/// stores no data words at all (only the one word that follows the data,
-/// see the layout below); width 64 holds any `u64`/`i64`.
+/// stores no words at all; width 64 holds any `u64`/`i64`.
 ///
 /// # Growing
 ///
@@ -85,7 +84,7 @@ pub use crate::error::{PackedFormatError, PackedRangeError, PackedSetError};
 /// # Memory layout
 ///
 /// ```text
-/// PackedVec<T> (56 bytes)         heap: ⌈len·width/64⌉ + 1 words (+ capacity slack)
+/// PackedVec<T> (56 bytes)     heap: ⌈len·width/64⌉ words, + 1 if any (+ capacity slack)
 /// ┌────────────┬─────┬───────┬──────┬─────┐   word 0            word 1
 /// │ words: Vec │ len │ width │ mask │ min │   ┌────────────────┐┌───────────
 /// └────────────┴─────┴───────┴──────┴─────┘   │f2│ f1 │  f0    ││ … f3 │f2'│
@@ -96,10 +95,10 @@ pub use crate::error::{PackedFormatError, PackedRangeError, PackedSetError};
 /// words, LSB-first; a field may straddle two words. Bits past the last
 /// field are zero. 64 fields of width `w` fill exactly `w` words, which is
 /// what the sequential kernels exploit. One more zero word follows the data
-/// (when there are values): with it, [`get`](Self::get) reads any field of
-/// up to 57 bits with one unaligned 8-byte load and no bounds check beyond
-/// `index < len`. The serialized form, described on [`PackedSlice`], has
-/// no such word.
+/// words, when there are any: with it, [`get`](Self::get) reads any field
+/// of up to 57 bits with one unaligned 8-byte load and no bounds check
+/// beyond `index < len`. The serialized form, described on
+/// [`PackedSlice`], has no such word.
 ///
 /// # No `Index`, no `&mut`
 ///
@@ -129,13 +128,12 @@ pub struct PackedVec<T: PackedInt> {
 }
 
 /// Length of the words of a [`PackedVec`] of `len` fields of `width`
-/// bits: the data words and one zero word after them (none when empty), or
-/// `None` on overflow.
+/// bits: the data words and one zero word after them (none when there are
+/// no data words: empty, or width 0), or `None` on overflow.
 fn padded_words(len: usize, width: u32) -> Option<usize> {
-    if len == 0 {
-        Some(0)
-    } else {
-        bits::words_for(len, width)?.checked_add(1)
+    match bits::words_for(len, width)? {
+        0 => Some(0),
+        data => data.checked_add(1),
     }
 }
 
@@ -151,28 +149,35 @@ struct FieldReader<'a> {
 }
 
 impl FieldReader<'_> {
-    /// Field `index`, which must be below the vector's length.
+    /// Field `index`.
+    ///
+    /// # Safety
+    ///
+    /// `index` is below the length of the vector the reader was taken from.
     #[inline(always)]
     #[allow(unsafe_code)]
-    fn read(self, index: usize) -> u64 {
+    unsafe fn read(self, index: usize) -> u64 {
         #[cfg(debug_assertions)]
         debug_assert!(index < self.len);
         #[cfg(target_endian = "little")]
-        if self.width <= 57 {
-            // No overflow: `len · width` bits fit in the words.
+        if (1..=57).contains(&self.width) {
+            // No overflow: `len · width` bits fit in a `usize` (the words
+            // exist), and `index < len`.
             let bit = index * self.width as usize;
-            // SAFETY: `load_unchecked` needs `bit / 8 + 8` bytes inside the
-            // words. The field starts at byte `bit / 8 < len · width / 8
-            // <= 8 · words_for(len, width)`, and the words are
-            // `words_for(len, width) + 1` long (the invariant of
-            // `PackedVec::words`, kept by every method that changes `len`,
-            // `width` or `words`, and asserted by `debug_check`): so
-            // `bit / 8 + 8 < 8 · words.len()`. A field of up to 57 bits
-            // starting at bit `bit % 8 <= 7` of those 8 bytes lies within
-            // them.
+            // SAFETY: `load_unchecked` needs `bit / 8 + 8 <= 8 ·
+            // words.len()`. With `D = words_for(len, width)` data words,
+            // the words are `D + 1` long here (width >= 1 and len >= 1, so
+            // D >= 1; the invariant of `PackedVec::words`, kept by every
+            // method that changes `len`, `width` or `words`, and asserted
+            // by `debug_check`). The field ends within the data: `bit +
+            // width <= len · width <= 64 · D`, so `bit <= 64 · D − 1`,
+            // `bit / 8 <= 8 · D − 1`, and `bit / 8 + 8 <= 8 · D + 7 < 8 ·
+            // (D + 1)`. A field of up to 57 bits starting at bit
+            // `bit % 8 <= 7` of those 8 bytes lies within them.
             let w = unsafe { unaligned::load_unchecked(self.words, bit / 8) };
             return (w >> (bit % 8)) & self.mask;
         }
+        // Width 0 (no words: reads as 0) and widths above 57.
         bits::read(self.words, self.width, self.mask, index)
     }
 }
@@ -462,7 +467,8 @@ impl<T: PackedInt> PackedVec<T> {
     }
 
     /// The value at `index`, or `None` out of bounds. Computes in **O(1)**
-    /// time: one or two word reads.
+    /// time: one unaligned 8-byte load for widths up to 57, one or two word
+    /// reads above.
     ///
     /// ```
     /// use leanmem::packed::PackedVec;
@@ -481,7 +487,11 @@ impl<T: PackedInt> PackedVec<T> {
         let (len, min) = (self.len, self.min);
         let field = self.field_reader();
         if index < len {
-            Some(min.add_offset(field.read(index)))
+            // SAFETY: `index < len`, the length of `self`, which `field`
+            // was taken from.
+            #[allow(unsafe_code)]
+            let offset = unsafe { field.read(index) };
+            Some(min.add_offset(offset))
         } else {
             None
         }
@@ -541,7 +551,11 @@ impl<T: PackedInt> PackedVec<T> {
     /// Appends a value that fits the frame.
     #[inline]
     fn push_fitting(&mut self, value: T) {
-        let need = padded_words(self.len + 1, self.width).expect("capacity overflow");
+        let need = self
+            .len
+            .checked_add(1)
+            .and_then(|n| padded_words(n, self.width))
+            .expect("capacity overflow");
         if self.words.len() < need {
             self.words.resize(need, 0);
         }
@@ -587,6 +601,10 @@ impl<T: PackedInt> PackedVec<T> {
     ///
     /// [`PackedRangeError`] holding the value if it lies outside
     /// [`frame`](Self::frame); the vector is unchanged.
+    ///
+    /// # Panics
+    ///
+    /// If the needed capacity overflows `usize` (as for `Vec::push`).
     ///
     /// ```
     /// use leanmem::packed::PackedVec;
@@ -1007,12 +1025,15 @@ impl<'a, T: PackedInt> From<PackedSlice<'a, T>> for PackedVec<T> {
     /// # Ok::<(), leanmem::packed::PackedFormatError>(())
     /// ```
     fn from(view: PackedSlice<'a, T>) -> Self {
-        let mut words = view.as_words().to_vec();
-        bits::clear_from(&mut words, view.len() * view.bit_width() as usize);
-        // A view's words hold its fields (checked when it was made), so
-        // this only adds the zero word that follows them.
+        // A view's words hold its fields (checked when it was made); the
+        // owned vector has exactly its data words and the zero word after
+        // them, in one allocation of that size.
         let padded = padded_words(view.len(), view.bit_width()).expect("a view's fields fit");
+        let data = view.as_words();
+        let mut words = Vec::with_capacity(padded);
+        words.extend_from_slice(&data[..data.len().min(padded)]);
         words.resize(padded, 0);
+        bits::clear_from(&mut words, view.len() * view.bit_width() as usize);
         let v = Self {
             words,
             len: view.len(),
@@ -1096,6 +1117,10 @@ impl<T: PackedInt> Extend<T> for PackedVec<T> {
     /// v.extend(vec![300, 2]);
     /// assert_eq!(v.to_vec(), [0, 7, 3, 5, 300, 2]);
     /// ```
+    ///
+    /// # Panics
+    ///
+    /// If the needed capacity overflows `usize` (as for `Vec::extend`).
     fn extend<I: IntoIterator<Item = T>>(&mut self, iter: I) {
         let new: Vec<T> = iter.into_iter().collect();
         if let Some(misfit) = new.iter().position(|&v| !self.fits(v)) {

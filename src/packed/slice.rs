@@ -113,7 +113,12 @@ impl<'a, T: PackedInt> PackedSlice<'a, T> {
                 max: T::BITS,
             });
         }
-        let len = usize::try_from(words[1]).map_err(|_| PackedFormatError::LengthOverflow)?;
+        // At most `isize::MAX` values, as for a `Vec`: it also keeps `sum`
+        // exact in an `i128` (a width-0 view could claim any length).
+        let len = usize::try_from(words[1])
+            .ok()
+            .filter(|&n| isize::try_from(n).is_ok())
+            .ok_or(PackedFormatError::LengthOverflow)?;
         let min = T::from_word(words[2]).ok_or(PackedFormatError::BadFrame)?;
         if mask(width) > T::MAX.to_key() - min.to_key() {
             return Err(PackedFormatError::BadFrame);

@@ -4,8 +4,8 @@
 
 use leanmem::measure::HeapSize;
 use leanmem::packed::{
-    BlockPackedSlice, BlockPackedVec, PackedInt, PackedRangeError, PackedSetError, PackedSlice,
-    PackedVec,
+    BlockPackedSlice, BlockPackedVec, PackedFormatError, PackedInt, PackedRangeError,
+    PackedSetError, PackedSlice, PackedVec,
 };
 use proptest::prelude::*;
 
@@ -330,8 +330,8 @@ fn run_model<T: PackedInt>(
                     prop_assert_eq!(v.bit_width(), 64 - span.leading_zeros());
                 }
                 // Exactly the data words, and the zero word after them.
-                let words = v.as_slice().as_words().len() + usize::from(!v.is_empty());
-                prop_assert_eq!(v.heap_size(), words * 8);
+                let data = v.as_slice().as_words().len();
+                prop_assert_eq!(v.heap_size(), (data + usize::from(data > 0)) * 8);
             }
             Op::Extend(ref xs) => {
                 let xs: Vec<T> = xs.iter().map(|&(r, p)| value(base, width, r, p)).collect();
@@ -444,12 +444,25 @@ model_tests!(
 
 /// Every width 0..=64 with the extremes of `u64` and `i64`, deterministic.
 /// `PackedVec::get` reads 8 bytes at a field with no bounds check, relying
-/// on the zero word every `PackedVec` keeps after its data: the last fields
-/// of vectors of every width and of lengths around word boundaries, built
-/// and shrunk by every path, read right (and, under valgrind in `.ci/run`,
-/// read nothing outside the words).
+/// on the zero word every `PackedVec` keeps after its data words: the last
+/// fields of vectors of every width and of lengths around word boundaries,
+/// built, grown, re-packed (across the 57-bit limit of that read, both
+/// ways) and shrunk by every path, read right (and, under valgrind in
+/// `.ci/run`, read nothing outside the allocation), and every path leaves
+/// the heap `from_slice` would.
 #[test]
 fn get_reads_the_last_fields_of_every_layout() {
+    fn check_all(v: &PackedVec<u64>, vals: &[u64], what: &str) {
+        for (i, &x) in vals.iter().enumerate() {
+            assert_eq!(v.get(i), Some(x), "{what}: index {i} of {}", vals.len());
+        }
+        assert_eq!(v.get(vals.len()), None, "{what}");
+        let mut exact = v.clone();
+        exact.shrink_to_fit();
+        let mut want = PackedVec::from_slice(vals);
+        want.shrink_to_fit();
+        assert_eq!(exact.heap_size(), want.heap_size(), "{what}: heap");
+    }
     for width in 0..=64u32 {
         let m = if width == 0 {
             0
@@ -461,25 +474,54 @@ fn get_reads_the_last_fields_of_every_layout() {
                 .map(|i| (i.wrapping_mul(0x9E37_79B9_7F4A_7C15) | ((i & 1) * m)) & m)
                 .collect();
             let built = PackedVec::from_slice(&vals);
-            let mut pushed = PackedVec::with_range(0..=m);
+            let mut ranged = PackedVec::with_range(0..=m);
             for &x in &vals {
-                pushed.try_push(x).expect("in range");
+                ranged.try_push(x).expect("in range");
             }
+            let mut pushed = PackedVec::new();
+            for &x in &vals {
+                pushed.push(x);
+            }
+            let mut reserved = PackedVec::<u64>::with_capacity(3);
+            reserved.reserve(len);
+            reserved.extend(vals.iter().copied());
             let words = built.to_words();
             let viewed = PackedVec::from(PackedSlice::<u64>::from_words(&words).expect("valid"));
+            let read = PackedVec::<u64>::from_le_bytes(&built.to_le_bytes()).expect("valid");
+            assert_eq!(
+                read.heap_size(),
+                built.heap_size(),
+                "read back: width {width}"
+            );
             let mut extended = PackedVec::from_slice(&vals[..1]);
             extended.extend(vals[1..].iter().copied());
-            for v in [&built, &pushed, &viewed, &extended] {
-                for (i, &x) in vals.iter().enumerate() {
-                    assert_eq!(v.get(i), Some(x), "width {width} len {len} index {i}");
-                }
-                assert_eq!(v.get(len), None);
+            // Re-packs by `set`: every field widened to 64 bits, then back.
+            let mut widened = built.clone();
+            let last = len - 1;
+            widened.set(last, u64::MAX);
+            widened.set(0, 0);
+            let mut wide_vals = vals.clone();
+            wide_vals[last] = u64::MAX;
+            wide_vals[0] = 0;
+            check_all(&widened, &wide_vals, "widened by set");
+            widened.set(last, vals[last]);
+            widened.set(0, vals[0]);
+            widened.shrink_to_fit();
+            for (v, what) in [
+                (&built, "from_slice"),
+                (&ranged, "try_push"),
+                (&pushed, "push"),
+                (&reserved, "reserve + extend"),
+                (&viewed, "from a view"),
+                (&read, "from_le_bytes"),
+                (&extended, "extend"),
+                (&widened, "set to 64 bits and back"),
+            ] {
+                check_all(v, &vals, &format!("{what}, width {width}, len {len}"));
                 let mut shorter = v.clone();
                 shorter.truncate(len / 2);
                 shorter.shrink_to_fit();
-                if let Some(last) = (len / 2).checked_sub(1) {
-                    assert_eq!(shorter.get(last), Some(vals[last]));
-                }
+                check_all(&shorter, &vals[..len / 2], &format!("{what} truncated"));
                 shorter.clear();
                 assert_eq!(shorter.get(0), None);
             }
@@ -492,19 +534,28 @@ fn get_reads_the_last_fields_of_every_layout() {
 /// that happens after a few groups, must still sum exactly.
 #[test]
 fn sum_of_maximal_fields_does_not_overflow_its_lanes() {
-    for width in (1..=64u32).rev().take(16).chain([1, 7, 20, 32]) {
-        let m = u64::MAX >> (64 - width);
-        let n = 64 * 40 + 5;
-        let vals: Vec<u64> = std::iter::once(0)
-            .chain(std::iter::repeat_n(m, n))
-            .collect();
-        let v = PackedVec::from_slice(&vals);
-        assert_eq!(v.bit_width(), width);
-        let want = i128::from(m) * n as i128;
-        assert_eq!(v.sum(), want, "width {width}");
-        assert_eq!(v.as_slice().sum(), want, "width {width}");
-        let blocks = BlockPackedVec::from_slice(&vals);
-        assert_eq!(blocks.sum(), want, "width {width}");
+    for width in (1..=64u32).rev().take(16).chain([0, 1, 7, 20, 32]) {
+        let m = if width == 0 {
+            0
+        } else {
+            u64::MAX >> (64 - width)
+        };
+        for n in [64 * 40, 64 * 40 + 5] {
+            let vals: Vec<u64> = std::iter::once(0)
+                .chain(std::iter::repeat_n(m, n))
+                .collect();
+            let v = PackedVec::from_slice(&vals);
+            assert_eq!(v.bit_width(), width);
+            let want = i128::from(m) * n as i128;
+            assert_eq!(v.sum(), want, "width {width} n {n}");
+            assert_eq!(v.as_slice().sum(), want, "width {width} n {n}");
+            // Every block of the block variant at full width too: 0 and the
+            // maximum alternate.
+            let alternating: Vec<u64> = (0..n as u64).map(|i| (i & 1) * m).collect();
+            let blocks = BlockPackedVec::from_slice(&alternating);
+            let want = i128::from(m) * (n / 2) as i128;
+            assert_eq!(blocks.sum(), want, "blocks, width {width} n {n}");
+        }
     }
 }
 
@@ -574,6 +625,33 @@ fn views_reject_truncated_and_corrupt_words_without_panicking() {
             }
         }
     }
+}
+
+/// A width-0 view stores no data words, so its header may claim any
+/// length: more than `isize::MAX` values is an error (as for a `Vec`), and
+/// up to that `sum` is exact.
+#[test]
+fn width_zero_views_claim_at_most_isize_max_values() {
+    let mut words = PackedVec::from_slice(&[u64::MAX; 3]).to_words();
+    assert_eq!(words.len(), 3, "header only");
+    words[1] = u64::MAX;
+    assert_eq!(
+        PackedSlice::<u64>::from_words(&words),
+        Err(PackedFormatError::LengthOverflow)
+    );
+    words[1] = isize::MAX as u64;
+    let view = PackedSlice::<u64>::from_words(&words).expect("isize::MAX values");
+    assert_eq!(
+        view.sum(),
+        i128::from(u64::MAX) * i128::from(isize::MAX as u64)
+    );
+    assert_eq!(view.get(isize::MAX as usize - 1), Some(u64::MAX));
+    let mut words = BlockPackedVec::from_slice(&[7u8; 3]).to_words();
+    words[1] = u64::MAX;
+    assert_eq!(
+        BlockPackedSlice::<u8>::from_words(&words).map(|v| v.len()),
+        Err(PackedFormatError::LengthOverflow)
+    );
 }
 
 #[cfg(feature = "serde")]
