@@ -17,6 +17,20 @@ pub(crate) trait GroupSource<T: PackedInt> {
     fn fill(&self, g: usize, buf: &mut [u64; GROUP]) -> T;
     /// Value `i` (below the length), read on its own.
     fn value(&self, i: usize) -> T;
+    /// Folds the values of the full groups `g0..g1` with `f`, decoding
+    /// each group with [`fill`](Self::fill).
+    #[inline]
+    fn fold_groups<B, F: FnMut(B, T) -> B>(&self, g0: usize, g1: usize, init: B, f: &mut F) -> B {
+        let mut acc = init;
+        let mut buf = [0u64; GROUP];
+        for g in g0..g1 {
+            let base = self.fill(g, &mut buf);
+            for &off in &buf {
+                acc = f(acc, base.add_offset(off));
+            }
+        }
+        acc
+    }
 }
 
 /// The position of an iterator and its decoded group.
@@ -95,6 +109,13 @@ impl<T: PackedInt> Cursor<T> {
     fn fold<S: GroupSource<T>, B, F: FnMut(B, T) -> B>(&mut self, src: &S, init: B, mut f: F) -> B {
         let mut acc = init;
         while self.front < self.back {
+            if self.front % GROUP == 0 && self.back - self.front >= GROUP {
+                // Whole groups, in one loop of the source's.
+                let (g0, g1) = (self.front / GROUP, self.back / GROUP);
+                acc = src.fold_groups(g0, g1, acc, &mut f);
+                self.front = g1 * GROUP;
+                continue;
+            }
             let g = self.front / GROUP;
             self.load(src, g);
             let start = g * GROUP;

@@ -566,6 +566,30 @@ impl<T: PackedInt> GroupSource<T> for PackedSlice<'_, T> {
         self.min
             .add_offset(bits::read(self.words, self.width, self.mask, i))
     }
+
+    /// One kernel for the whole run, chosen once, instead of a lookup and
+    /// a copy of the group per group.
+    #[inline]
+    fn fold_groups<B, F: FnMut(B, T) -> B>(&self, g0: usize, g1: usize, init: B, f: &mut F) -> B {
+        let unpack = bits::unpacker(self.width);
+        let w = self.width as usize;
+        let min = self.min;
+        let mut acc = init;
+        if w == 0 {
+            for _ in 0..(g1 - g0) * GROUP {
+                acc = f(acc, min);
+            }
+            return acc;
+        }
+        let mut buf = [0u64; GROUP];
+        for group in self.words[g0 * w..g1 * w].chunks_exact(w) {
+            unpack(group, &mut buf);
+            for &off in &buf {
+                acc = f(acc, min.add_offset(off));
+            }
+        }
+        acc
+    }
 }
 
 impl<T: PackedInt> fmt::Debug for PackedSlice<'_, T> {
