@@ -204,14 +204,21 @@ fn drive<const W: usize, S: GroupSink>(words: &[u64], len: usize, sink: &mut S) 
     }
     let rest = len % GROUP;
     if rest > 0 {
-        let mut tmp = [0u64; GROUP];
-        let src = &words[full * W..];
-        let n = src.len().min(W);
-        tmp[..n].copy_from_slice(&src[..n]);
         let mut buf = [0u64; GROUP];
-        unpack_group::<W>(&tmp, &mut buf);
+        unpack_partial::<W>(words, full, &mut buf);
         sink.group(&buf[..rest]);
     }
+}
+
+/// Unpacks the partial group after the first `full` groups of `words`
+/// (words past the end read as zero).
+#[inline(always)]
+fn unpack_partial<const W: usize>(words: &[u64], full: usize, out: &mut [u64; GROUP]) {
+    let mut tmp = [0u64; GROUP];
+    let src = &words[full * W..];
+    let n = src.len().min(W);
+    tmp[..n].copy_from_slice(&src[..n]);
+    unpack_group::<W>(&tmp, out);
 }
 
 macro_rules! by_width {
@@ -306,12 +313,8 @@ fn sum_drive<const W: usize>(words: &[u64], len: usize) -> u128 {
     }
     let rest = len % GROUP;
     if rest > 0 {
-        let mut tmp = [0u64; GROUP];
-        let src = &words[full * W..];
-        let n = src.len().min(W);
-        tmp[..n].copy_from_slice(&src[..n]);
         let mut buf = [0u64; GROUP];
-        unpack_group::<W>(&tmp, &mut buf);
+        unpack_partial::<W>(words, full, &mut buf);
         total += buf[..rest].iter().map(|&v| u128::from(v)).sum::<u128>();
     }
     total
