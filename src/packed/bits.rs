@@ -115,15 +115,22 @@ fn unpack_group<const W: usize>(src: &[u64], out: &mut [u64; GROUP]) {
     let src = &src[..W];
     let mask = super::int::mask(W as u32);
     unroll64!(j => {
-        let bit = j * W;
-        let wi = bit / 64;
-        let off = bit % 64;
-        let mut v = src[wi] >> off;
-        if off + W > 64 {
-            v |= src[wi + 1] << (64 - off);
-        }
-        out[j] = v & mask;
+        out[j] = field::<W>(src, j, mask);
     });
+}
+
+/// Field `j` of a group of width `W` held by `src` (`j` a constant in the
+/// unrolled kernels, so every shift and index is one).
+#[inline(always)]
+fn field<const W: usize>(src: &[u64], j: usize, mask: u64) -> u64 {
+    let bit = j * W;
+    let wi = bit / 64;
+    let off = bit % 64;
+    let mut v = src[wi] >> off;
+    if off + W > 64 {
+        v |= src[wi + 1] << (64 - off);
+    }
+    v & mask
 }
 
 /// Packs 64 fields of width `W` (each `<=` its mask) into the first `W`
@@ -181,14 +188,7 @@ fn reduce_group<const W: usize, S: GroupSink>(src: &[u64], sink: &mut S) {
         let src = &src[..W];
         let mask = super::int::mask(W as u32);
         unroll64!(j => {
-            let bit = j * W;
-            let wi = bit / 64;
-            let off = bit % 64;
-            let mut v = src[wi] >> off;
-            if off + W > 64 {
-                v |= src[wi + 1] << (64 - off);
-            }
-            sink.field(j, v & mask);
+            sink.field(j, field::<W>(src, j, mask));
         });
     }
     sink.group_end();
@@ -291,14 +291,7 @@ fn sum_drive<const W: usize>(words: &[u64], len: usize) -> u128 {
             for group in words[g * W..end * W].chunks_exact(W) {
                 let src = &group[..W];
                 unroll64!(j => {
-                    let bit = j * W;
-                    let wi = bit / 64;
-                    let off = bit % 64;
-                    let mut v = src[wi] >> off;
-                    if off + W > 64 {
-                        v |= src[wi + 1] << (64 - off);
-                    }
-                    acc[j % LANES] += v & mask;
+                    acc[j % LANES] += field::<W>(src, j, mask);
                 });
             }
             total += acc.iter().map(|&a| u128::from(a)).sum::<u128>();
