@@ -73,7 +73,7 @@ impl<T: Copy> Chunks<T> {
     }
 
     fn reserve_rows(&mut self, rows: usize) {
-        let total = self.len() + rows;
+        let total = self.len().checked_add(rows).expect("capacity overflow");
         self.sealed
             .reserve(total / CHUNK - self.sealed.len().min(total / CHUNK));
         let in_tail = if total / CHUNK > self.sealed.len() {
@@ -164,6 +164,10 @@ impl FloatColumn {
     }
 
     /// Reserves room for `rows` more rows.
+    ///
+    /// # Panics
+    ///
+    /// If the row count overflows `usize` (as for `Vec::reserve`).
     pub fn reserve(&mut self, rows: usize) {
         self.data.reserve_rows(rows);
     }
@@ -265,8 +269,16 @@ impl BoolColumn {
     }
 
     /// Reserves room for `rows` more rows.
+    ///
+    /// # Panics
+    ///
+    /// If the row count overflows `usize` (as for `Vec::reserve`).
     pub fn reserve(&mut self, rows: usize) {
-        let words = (self.len + rows).div_ceil(64);
+        let words = self
+            .len
+            .checked_add(rows)
+            .expect("capacity overflow")
+            .div_ceil(64);
         self.words.reserve(words.saturating_sub(self.words.len()));
     }
 

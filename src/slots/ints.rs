@@ -64,7 +64,7 @@ impl<P: PackedInt> IntChunks<P> {
     }
 
     pub(crate) fn reserve(&mut self, rows: usize) {
-        let total = self.len() + rows;
+        let total = self.len().checked_add(rows).expect("capacity overflow");
         let chunks = total / CHUNK;
         self.sealed
             .reserve(chunks.saturating_sub(self.sealed.len()));
@@ -330,6 +330,10 @@ impl<T: IntSlot> IntColumn<T> {
     }
 
     /// Reserves room for `rows` more rows.
+    ///
+    /// # Panics
+    ///
+    /// If the row count overflows `usize` (as for `Vec::reserve`).
     pub fn reserve(&mut self, rows: usize) {
         self.data.reserve(rows);
     }

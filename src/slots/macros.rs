@@ -65,7 +65,12 @@ pub trait SlotValue: Sized {
 pub trait SlotColumn<T>: Default + Clone + Debug + HeapSize {
     /// Rows stored.
     fn rows(&self) -> usize;
-    /// Whether `value` can be appended (strings: room in the chunk).
+    /// Settles what the next push depends on (a string column about to
+    /// choose its encoding chooses), so that [`can_push`](Self::can_push)
+    /// is exact. Changes no value.
+    fn prepare(&mut self) {}
+    /// Whether `value` can be appended (strings: room in the chunk), after
+    /// [`prepare`](Self::prepare).
     fn can_push(&self, value: &T) -> bool;
     /// Appends a value checked with [`can_push`](Self::can_push).
     fn push_value(&mut self, value: &T);
@@ -160,12 +165,16 @@ impl SlotColumn<String> for StrColumn {
     fn rows(&self) -> usize {
         self.len()
     }
+    fn prepare(&mut self) {
+        StrColumn::prepare(self);
+    }
     fn can_push(&self, value: &String) -> bool {
-        self.fits(value.len())
+        self.fits(value)
     }
     fn push_value(&mut self, value: &String) {
-        // `can_push` was checked, so the chunk has room.
-        let _ = self.push(value);
+        // `prepare` and `can_push` ran: `push` stores it (`fits` is exact).
+        let stored = self.push(value);
+        debug_assert!(stored.is_ok(), "can_push said the string fits");
     }
     fn get_value(&self, i: usize) -> Option<String> {
         self.get(i).map(str::to_owned)
@@ -210,6 +219,9 @@ where
 {
     fn rows(&self) -> usize {
         self.len()
+    }
+    fn prepare(&mut self) {
+        self.parts_mut().0.prepare();
     }
     fn can_push(&self, value: &Option<T>) -> bool {
         match value {
@@ -437,6 +449,7 @@ macro_rules! slots {
             /// if a string column's chunk would pass 4 GiB; the table is
             /// unchanged.
             $tvis fn push(&mut self, record: &$name) -> ::std::result::Result<(), $crate::slots::SlotsError> {
+                $( $crate::slots::SlotColumn::prepare(&mut self.$field); )*
                 if !(true $( && $crate::slots::SlotColumn::can_push(&self.$field, &record.$field) )*) {
                     return Err($crate::slots::SlotsError::TooLarge);
                 }

@@ -1,5 +1,6 @@
 //! Shapes: field names and types, stored once and shared by every record.
 
+use std::alloc::Layout;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex, Weak};
@@ -339,13 +340,28 @@ impl fmt::Display for Shape {
 }
 
 impl HeapSize for ShapeInner {
+    /// Its names, index and transition cache, and the block of every cached
+    /// shape that has been dropped: the cache's `Weak` keeps that block (its
+    /// counters and the emptied shape) allocated until the next
+    /// [`Shape::with_field`] on this shape clears it.
     fn heap_size_with(&self, cx: &mut HeapContext) -> usize {
-        let transitions = self.transitions.lock().map_or(0, |t| t.heap_size_with(cx));
+        let transitions = self.transitions.lock().map_or(0, |t| {
+            let dead = t.iter().filter(|(_, w)| w.strong_count() == 0).count();
+            t.heap_size_with(cx) + dead * dead_shape_block()
+        });
         self.name.heap_size_with(cx)
             + self.fields.heap_size_with(cx)
             + self.index.heap_size_with(cx)
             + transitions
     }
+}
+
+/// Bytes of the block of an `Arc<ShapeInner>`: two counters, then the
+/// shape (the layout `Arc` allocates).
+fn dead_shape_block() -> usize {
+    Layout::new::<[usize; 2]>()
+        .extend(Layout::new::<ShapeInner>())
+        .map_or(0, |(l, _)| l.pad_to_align().size())
 }
 
 impl HeapSize for Shape {

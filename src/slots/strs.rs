@@ -166,8 +166,19 @@ impl StrColumn {
         self.len() == 0
     }
 
-    /// Whether a string of `len` bytes can be pushed.
-    pub(crate) fn fits(&self, len: usize) -> bool {
+    /// Makes the choice an automatic column has put off, if the next push
+    /// is the one that makes it (its first chunk is full): the encoding may
+    /// change, the strings do not. After it, [`fits`](Self::fits) answers
+    /// for the store the next push will use.
+    pub(crate) fn prepare(&mut self) {
+        if self.undecided && matches!(&self.store, Store::Bytes(b) if b.ends.len() == CHUNK) {
+            self.decide();
+        }
+    }
+
+    /// Whether `s` can be pushed now, after [`prepare`](Self::prepare):
+    /// exactly when [`push`](Self::push) would store it.
+    pub(crate) fn fits(&self, s: &str) -> bool {
         match &self.store {
             Store::Bytes(b) => {
                 let base = if b.ends.len() == CHUNK {
@@ -175,9 +186,15 @@ impl StrColumn {
                 } else {
                     b.bytes.len()
                 };
-                u32::try_from(base + len).is_ok()
+                u32::try_from(base + s.len()).is_ok()
             }
-            Store::Interned(i) => u32::try_from(i.strings.byte_len() + len).is_ok(),
+            // A string already held takes no more bytes; looked up only
+            // when the bytes would not fit and it could be there.
+            Store::Interned(i) => {
+                let held = i.strings.byte_len();
+                u32::try_from(held + s.len()).is_ok()
+                    || (s.len() <= held && i.strings.get(s).is_some())
+            }
         }
     }
 
@@ -189,11 +206,10 @@ impl StrColumn {
     /// the distinct strings (interned) would pass 4 GiB; nothing is stored.
     #[inline]
     pub fn push(&mut self, s: &str) -> Result<(), SlotsError> {
-        if !self.fits(s.len()) {
+        // Decide first: the check must be against the store that takes `s`.
+        self.prepare();
+        if !self.fits(s) {
             return Err(SlotsError::TooLarge);
-        }
-        if self.undecided && matches!(&self.store, Store::Bytes(b) if b.ends.len() == CHUNK) {
-            self.decide();
         }
         match &mut self.store {
             Store::Bytes(b) => {
@@ -263,10 +279,14 @@ impl StrColumn {
 
     /// Reserves room for `rows` more rows' offsets or symbols (string bytes
     /// grow as they are pushed).
+    ///
+    /// # Panics
+    ///
+    /// If the row count overflows `usize` (as for `Vec::reserve`).
     pub fn reserve(&mut self, rows: usize) {
+        let total = self.len().checked_add(rows).expect("capacity overflow");
         match &mut self.store {
             Store::Bytes(b) => {
-                let total = b.sealed.len() * CHUNK + b.ends.len() + rows;
                 let chunks = total / CHUNK;
                 b.sealed.reserve(chunks.saturating_sub(b.sealed.len()));
                 let in_tail = if chunks > b.sealed.len() {

@@ -71,7 +71,7 @@ impl Column {
 
     fn fits(&self, v: ValueRef<'_>) -> bool {
         match (&self.data, v) {
-            (Data::Str(c), ValueRef::Str(s)) => c.fits(s.len()),
+            (Data::Str(c), ValueRef::Str(s)) => c.fits(s),
             _ => true,
         }
     }
@@ -255,6 +255,13 @@ impl Table {
     /// ```
     pub fn push_row(&mut self, values: &[ValueRef<'_>]) -> Result<(), SlotsError> {
         check_row(&self.shape, values)?;
+        // A string column about to choose its encoding chooses now, so that
+        // `fits` answers for the store that will take the value.
+        for c in &mut self.columns {
+            if let Data::Str(s) = &mut c.data {
+                s.prepare();
+            }
+        }
         if !self.columns.iter().zip(values).all(|(c, v)| c.fits(*v)) {
             return Err(SlotsError::TooLarge);
         }
@@ -266,14 +273,41 @@ impl Table {
         Ok(())
     }
 
-    /// Appends a record's values.
+    /// Appends a record's values. A record of another shape is matched by
+    /// field name: it must have the table's fields (in any order), with
+    /// values of their types.
     ///
     /// # Errors
     ///
-    /// As for [`Table::push_row`]: a record of another shape is refused by
-    /// arity or type unless its fields match.
+    /// As for [`Table::push_row`], and [`SlotsError::UnknownField`] naming
+    /// a field of the table that the record lacks; the table is unchanged.
+    ///
+    /// ```
+    /// use leanmem::slots::{FieldType, Record, Shape, Table, ValueRef};
+    ///
+    /// let table_shape = Shape::new([("email", FieldType::STR), ("name", FieldType::STR)])?;
+    /// let other = Shape::new([("name", FieldType::STR), ("email", FieldType::STR)])?;
+    /// let mut t = Table::new(&table_shape);
+    /// t.push_record(&Record::new(&other, ["ada".into(), "ada@x".into()])?)?;
+    /// assert_eq!(t.get(0, "name")?, Some(ValueRef::Str("ada")));
+    /// # Ok::<(), leanmem::slots::SlotsError>(())
+    /// ```
     pub fn push_record(&mut self, record: &Record) -> Result<(), SlotsError> {
-        let values: Vec<ValueRef<'_>> = record.iter().map(|(_, v)| v).collect();
+        let values: Vec<ValueRef<'_>> = if record.shape().ptr_eq(&self.shape) {
+            record.iter().map(|(_, v)| v).collect()
+        } else {
+            if record.len() != self.shape.len() {
+                return Err(SlotsError::WrongArity {
+                    expected: self.shape.len(),
+                    found: record.len(),
+                });
+            }
+            self.shape
+                .fields()
+                .iter()
+                .map(|f| record.get(f.name()))
+                .collect::<Result<_, _>>()?
+        };
         self.push_row(&values)
     }
 
@@ -393,6 +427,10 @@ impl Table {
 
     /// Reserves room for `rows` more rows: each column's chunk list and
     /// current chunk (string bytes still grow as they arrive).
+    ///
+    /// # Panics
+    ///
+    /// If the row count overflows `usize` (as for `Vec::reserve`).
     pub fn reserve(&mut self, rows: usize) {
         for c in &mut self.columns {
             c.reserve(rows);

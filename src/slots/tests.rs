@@ -333,11 +333,16 @@ fn clear_and_shrink_keep_working() {
 
 #[test]
 fn str_column_reports_overflow_without_storing() {
+    // `u32::MAX` NUL bytes, never written: the zeroed pages stay unmapped.
+    let huge = String::from_utf8(vec![0u8; u32::MAX as usize]).expect("NULs are UTF-8");
     let mut c = StrColumn::new();
     c.push("abc").unwrap();
-    assert!(c.fits(10));
-    assert!(!c.fits(u32::MAX as usize));
+    assert!(c.fits("0123456789"));
+    assert!(!c.fits(&huge));
+    assert_eq!(c.push(&huge), Err(SlotsError::TooLarge));
     assert_eq!(c.len(), 1);
+    assert_eq!(c.get(0), Some("abc"));
+    assert_eq!(c.get(1), None);
 }
 
 #[test]

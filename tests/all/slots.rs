@@ -92,6 +92,29 @@ fn record_set_and_add_field_keep_heap_size_exact() {
     assert_eq!(r.heap_size() as isize, m.net_bytes, "{r:?}");
 }
 
+/// A shape whose transition target was dropped still holds that target's
+/// block (through the cache's `Weak`) until its next `with_field`: its heap
+/// size counts it, as the allocator does.
+#[test]
+fn shape_heap_size_counts_dropped_transitions() {
+    let (shape, m) = measured(|| {
+        let s = Shape::new([("x", FieldType::INT)]).unwrap();
+        drop(s.with_field("y", FieldType::INT).unwrap());
+        let kept = s.with_field("z", FieldType::STR).unwrap();
+        drop(s.with_field("w", FieldType::FLOAT).unwrap());
+        (s, kept)
+    });
+    assert_eq!(shape.heap_size() as isize, m.net_bytes, "{shape:?}");
+    let (r, m) = measured(|| {
+        let s = Shape::new([("x", FieldType::INT)]).unwrap();
+        let mut r = Record::new(&s, [1.into()]).unwrap();
+        r.add_field("y", FieldType::INT, 2).unwrap();
+        drop(r);
+        s
+    });
+    assert_eq!(r.heap_size() as isize, m.net_bytes, "{r:?}");
+}
+
 #[test]
 fn table_heap_size_matches_the_allocator() {
     for n in [0usize, 1, 100, 4096, 4097, 10_000] {
@@ -489,4 +512,74 @@ fn string_columns_iterate_empty_and_multibyte_strings_across_chunks() {
         StrColumn::with_encoding(StrEncoding::Bytes).iter().next(),
         None
     );
+}
+
+/// A refused row stores nothing in any column, even when the push that
+/// refuses it is the one where an automatic string column chooses to intern
+/// (the size check must be made against the interned store). The string of
+/// `u32::MAX` NUL bytes is never written: its zeroed pages stay unmapped.
+#[test]
+fn a_row_refused_as_a_column_chooses_its_encoding_stores_nothing() {
+    let huge = String::from_utf8(vec![0u8; u32::MAX as usize]).expect("NULs are UTF-8");
+    let shape = Shape::new([("n", FieldType::INT), ("s", FieldType::STR)]).unwrap();
+    let mut t = Table::new(&shape);
+    for i in 0..CHUNK {
+        t.push_row(&[(i as i64).into(), "a".into()]).unwrap();
+    }
+    let values = |t: &Table| -> Vec<Vec<Value>> {
+        (0..t.len())
+            .map(|i| {
+                let row = t.row(i).unwrap();
+                ["n", "s"].map(|f| row.get(f).unwrap().to_owned()).to_vec()
+            })
+            .collect()
+    };
+    let before = values(&t);
+    let err = t.push_row(&[(-1i64).into(), huge.as_str().into()]);
+    assert!(matches!(err, Err(SlotsError::TooLarge)), "{err:?}");
+    assert_eq!(values(&t), before, "nothing stored");
+    t.push_row(&[5000i64.into(), "b".into()]).unwrap();
+    let row = t.row(CHUNK).unwrap();
+    assert_eq!(row.get("n").unwrap(), ValueRef::Int(5000));
+    assert_eq!(row.get("s").unwrap(), ValueRef::Str("b"));
+    assert_eq!(t.column("n").unwrap().as_ints().unwrap().len(), CHUNK + 1);
+
+    // The same through a `slots!` table, whose `push` reported success.
+    let mut users = UserTable::new();
+    for i in 0..CHUNK as u64 {
+        users
+            .push(&User {
+                name: "a".into(),
+                ..user(i)
+            })
+            .unwrap();
+    }
+    let big_user = User {
+        name: huge,
+        ..user(9)
+    };
+    let refused = users.push(&big_user);
+    assert!(matches!(refused, Err(SlotsError::TooLarge)), "{refused:?}");
+    drop(big_user);
+    assert_eq!(users.len(), CHUNK);
+    users.push(&user(9999)).unwrap();
+    assert_eq!(users.get(CHUNK), Some(user(9999)));
+}
+
+/// Reserving more rows than a `usize` counts panics as `Vec::reserve` does
+/// (documented), in debug and release builds alike, instead of wrapping.
+#[test]
+fn table_reserve_overflow_panics_with_capacity_overflow() {
+    let shape = user_shape();
+    let mut t = Table::new(&shape);
+    t.push_row(&[1.into(), "a".into(), ValueRef::Null]).unwrap();
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| t.reserve(usize::MAX)));
+    let message = caught.expect_err("reserve(usize::MAX) on a non-empty table");
+    let text = message
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| message.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    assert!(text.contains("capacity overflow"), "{text}");
+    assert_eq!(t.len(), 1);
 }
