@@ -61,6 +61,20 @@ pub trait SlotValue: Sized {
     fn from_value_ref(value: ValueRef<'_>) -> Result<Self, ValueError>;
 }
 
+/// The name of a field from its identifier as `stringify!` spells it: a
+/// raw identifier (`r#type`) names the field `type`. Used by [`slots!`].
+#[doc(hidden)]
+#[must_use]
+pub const fn field_name(ident: &'static str) -> &'static str {
+    match ident.as_bytes() {
+        [b'r', b'#', rest @ ..] => match std::str::from_utf8(rest) {
+            Ok(name) => name,
+            Err(_) => ident,
+        },
+        _ => ident,
+    }
+}
+
 /// A column of a generated table.
 pub trait SlotColumn<T>: Default + Clone + Debug + HeapSize {
     /// Rows stored.
@@ -341,7 +355,7 @@ macro_rules! slots {
 
         impl $name {
             /// The field names, in order.
-            $vis const FIELDS: &'static [&'static str] = &[$(stringify!($field)),*];
+            $vis const FIELDS: &'static [&'static str] = &[$($crate::slots::__field_name(stringify!($field))),*];
 
             /// The run-time shape of this struct (built once, then shared).
             $vis fn shape() -> $crate::slots::Shape {
@@ -351,7 +365,7 @@ macro_rules! slots {
                     .get_or_init(|| {
                         $crate::slots::Shape::named(
                             stringify!($name),
-                            [$((stringify!($field), <$ty as $crate::slots::SlotValue>::TYPE)),*],
+                            [$(($crate::slots::__field_name(stringify!($field)), <$ty as $crate::slots::SlotValue>::TYPE)),*],
                         )
                         .expect("a struct's fields have distinct names")
                     })
@@ -369,7 +383,9 @@ macro_rules! slots {
                 name: &str,
             ) -> ::std::result::Result<$crate::slots::ValueRef<'_>, $crate::slots::SlotsError> {
                 match name {
-                    $( stringify!($field) => Ok($crate::slots::SlotValue::to_value_ref(&self.$field)), )*
+                    $( n if n == $crate::slots::__field_name(stringify!($field)) => {
+                        Ok($crate::slots::SlotValue::to_value_ref(&self.$field))
+                    } )*
                     _ => Err($crate::slots::SlotsError::UnknownField(name.to_string())),
                 }
             }
@@ -387,10 +403,10 @@ macro_rules! slots {
             ) -> ::std::result::Result<(), $crate::slots::SlotsError> {
                 let value = value.into();
                 match name {
-                    $( stringify!($field) => {
+                    $( n if n == $crate::slots::__field_name(stringify!($field)) => {
                         self.$field = <$ty as $crate::slots::SlotValue>::from_value_ref(value)
                             .map_err(|e| e.for_field(
-                                stringify!($field),
+                                $crate::slots::__field_name(stringify!($field)),
                                 <$ty as $crate::slots::SlotValue>::TYPE,
                                 value,
                             ))?;
@@ -514,7 +530,7 @@ macro_rules! slots {
                         _first = false;
                         let v = $crate::slots::SlotColumn::get_ref(&self.$field, i)
                             .unwrap_or($crate::slots::ValueRef::Null);
-                        write!(f, "{}={}", stringify!($field), v)?;
+                        write!(f, "{}={}", $crate::slots::__field_name(stringify!($field)), v)?;
                     )*
                     f.write_str(")")?;
                 }

@@ -40,6 +40,8 @@ mod value;
 
 pub use self::column::{BoolColumn, CHUNK, FloatColumn, Nullable};
 pub use self::ints::{IntColumn, IntIter, IntSlot};
+#[doc(hidden)]
+pub use self::macros::field_name as __field_name;
 pub use self::macros::{SlotColumn, SlotValue, ValueError};
 pub use self::record::Record;
 pub use self::shape::{Field, MAX_FIELDS, Shape};

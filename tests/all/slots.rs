@@ -583,3 +583,34 @@ fn table_reserve_overflow_panics_with_capacity_overflow() {
     assert!(text.contains("capacity overflow"), "{text}");
     assert_eq!(t.len(), 1);
 }
+
+leanmem::slots! {
+    /// Fields named by raw identifiers, as data with a `type` column needs.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Event {
+        pub r#type: String,
+        pub r#match: u32,
+    }
+    pub table EventTable;
+}
+
+/// A raw identifier names its field without the `r#`.
+#[test]
+fn raw_identifier_fields_are_named_without_the_prefix() {
+    assert_eq!(Event::FIELDS, ["type", "match"]);
+    assert_eq!(Event::shape().index_of("type"), Some(0));
+    let mut e = Event {
+        r#type: "click".into(),
+        r#match: 3,
+    };
+    assert_eq!(e.get_field("type").unwrap(), ValueRef::Str("click"));
+    e.set_field("match", 4).unwrap();
+    assert_eq!(e.r#match, 4);
+    assert!(matches!(
+        e.get_field("r#type"),
+        Err(SlotsError::UnknownField(_))
+    ));
+    let mut t = EventTable::new();
+    t.push(&e).unwrap();
+    assert!(format!("{t:?}").contains("type='click'"), "{t:?}");
+}
