@@ -111,7 +111,8 @@ pub use crate::error::DequeFullError;
 /// * **Bounded**: exactly `maxlen` slots, allocated by the constructor;
 ///   pushes, pops, evictions and rotations never allocate or free.
 /// * **Inline** ([`InlineDeque`]): `N` slots inside the value
-///   (`N * size_of::<T>() + 16` bytes), no heap at all.
+///   (`N * size_of::<T>()` bytes and two counters, padded to `T`'s
+///   alignment), no heap at all.
 ///
 /// A CPython-style list of fixed-size blocks was the other candidate: it
 /// gives memory back one block at a time, but every push, pop and index
@@ -263,6 +264,8 @@ impl<T> Deque<T> {
     /// ```
     pub fn set_maxlen(&mut self, maxlen: Option<usize>) {
         match maxlen {
+            // Already unbounded: nothing changes (its capacity floor stays).
+            None if self.maxlen().is_none() => {}
             None => {
                 self.buf.set_bounded(false);
                 self.after_removal();
@@ -1232,8 +1235,9 @@ impl<T, const N: usize> Default for Deque<T, Inline<T, N>> {
 
 impl<T: Clone> Clone for Deque<T> {
     /// A deque with the same elements and maxlen. A bounded clone owns
-    /// `maxlen` slots; an unbounded one exactly `len`. If cloning an element
-    /// panics, the clones made so far are dropped.
+    /// `maxlen` slots; an unbounded one room for its elements (at least the
+    /// minimum capacity), without the original's capacity floor. If cloning
+    /// an element panics, the clones made so far are dropped.
     ///
     /// ```
     /// use leanmem::deque::Deque;

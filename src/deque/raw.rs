@@ -12,8 +12,11 @@
 //!    element was read out is treated as uninitialized).
 //! 3. A bounded deque has exactly `maxlen` slots.
 //!
-//! Nothing outside this file reads a slot or changes `head` and `len`
-//! except through the safe functions below.
+//! Nothing outside this file reads or writes a slot except through the safe
+//! functions below. `len` changes only here; `head` changes here and in two
+//! places of `mod.rs` that keep invariant 2 themselves: `rotate` (which
+//! moves `head` around a full ring) and `clear` (which resets it to 0 once
+//! `len` is 0).
 #![allow(unsafe_code)]
 
 use std::alloc::{Layout, handle_alloc_error};
@@ -138,7 +141,8 @@ impl<T> Heap<T> {
     pub(super) fn with_capacity(capacity: usize) -> Self {
         let mut heap = Self {
             buf: Vec::new(),
-            floor: capacity.max(Self::MIN_CAP),
+            // Below `BOUNDED`, which would make the storage bounded.
+            floor: capacity.clamp(Self::MIN_CAP, BOUNDED - 1),
             shrink_below: 0,
         };
         heap.grow_ring(capacity, (0, 0, 0));
@@ -183,7 +187,10 @@ impl<T> Heap<T> {
     /// Sets the capacity automatic shrinking keeps (unbounded only).
     pub(super) fn set_floor(&mut self, floor: usize) {
         if self.floor != BOUNDED {
-            self.floor = floor.max(Self::MIN_CAP);
+            // Below `BOUNDED`: a floor of `usize::MAX` must not read as
+            // "bounded" (`shrink_to(usize::MAX)` once made the deque a
+            // bounded one).
+            self.floor = floor.clamp(Self::MIN_CAP, BOUNDED - 1);
             self.update_threshold();
         }
     }
@@ -451,7 +458,9 @@ impl<T, const N: usize> Sealed<T> for Inline<T, N> {
 
     fn grow_ring(&mut self, new_cap: usize, runs: (usize, usize, usize)) -> usize {
         // Bounded storage is never resized: callers check `maxlen` first.
-        debug_assert_eq!(new_cap, N, "an inline deque has a fixed capacity");
+        // Checked in release builds too: a push's unchecked slot write
+        // relies on an inline deque never being asked to grow.
+        assert_eq!(new_cap, N, "an inline deque has a fixed capacity");
         runs.0
     }
 
@@ -460,12 +469,16 @@ impl<T, const N: usize> Sealed<T> for Inline<T, N> {
         new_cap: usize,
         runs: (usize, usize, usize),
     ) -> Result<usize, TryReserveError> {
-        debug_assert_eq!(new_cap, N, "an inline deque has a fixed capacity");
+        // Checked in release builds too: a push's unchecked slot write
+        // relies on an inline deque never being asked to grow.
+        assert_eq!(new_cap, N, "an inline deque has a fixed capacity");
         Ok(runs.0)
     }
 
     fn shrink_into(&mut self, new_cap: usize, _runs: (usize, usize, usize)) {
-        debug_assert_eq!(new_cap, N, "an inline deque has a fixed capacity");
+        // Checked in release builds too: a push's unchecked slot write
+        // relies on an inline deque never being asked to grow.
+        assert_eq!(new_cap, N, "an inline deque has a fixed capacity");
     }
 
     #[inline]
@@ -1024,8 +1037,8 @@ impl<T> From<Vec<T>> for Deque<T> {
 }
 
 impl<T> From<Deque<T>> for Vec<T> {
-    /// Reuses the deque's allocation: at most one pass to move the elements
-    /// into order, no allocation. Computes in **O(n)** time.
+    /// Reuses the deque's allocation: the elements are moved into order
+    /// (each at most twice) with no allocation. Computes in **O(n)** time.
     ///
     /// ```
     /// use leanmem::deque::Deque;

@@ -43,6 +43,10 @@ fn too_many<E: serde::de::Error>(items: usize, maxlen: usize) -> E {
 }
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Deque<T> {
+    /// A bounded deque allocates its `maxlen` slots when it is made, so the
+    /// input chooses that allocation: check `maxlen` before deserializing
+    /// untrusted input (as for a `Vec` with a capacity read from it). An
+    /// allocation that fails is an error, not an abort.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let Repr { items, maxlen } = Repr::<T>::deserialize(deserializer)?;
         match maxlen {

@@ -539,3 +539,30 @@ proptest! {
         prop_assert_eq!(back, v);
     }
 }
+
+/// A capacity floor is only a floor: `shrink_to(usize::MAX)` and
+/// `with_capacity(usize::MAX)` keep a deque unbounded (`usize::MAX` once
+/// doubled as the "bounded" mark), and `set_maxlen(None)` on an unbounded
+/// deque changes nothing, its floor included.
+#[test]
+fn capacity_floors_never_bound_a_deque() {
+    let mut d: Deque<String> = Deque::new();
+    d.shrink_to(usize::MAX);
+    assert_eq!(d.maxlen(), None);
+    assert_eq!(d.push_back("kept".into()), None);
+    assert_eq!(d, ["kept"]);
+    let mut d: Deque<u32> = (1..=3).collect();
+    d.shrink_to(usize::MAX);
+    for x in 4..=10 {
+        assert_eq!(d.push_back(x), None);
+    }
+    assert_eq!(d.len(), 10);
+    assert_eq!(Deque::<()>::with_capacity(usize::MAX).maxlen(), None);
+
+    let mut d: Deque<u64> = Deque::with_capacity(1000);
+    d.push_back(1);
+    d.set_maxlen(None);
+    assert_eq!(d.capacity(), 1000);
+    d.pop_front();
+    assert_eq!(d.capacity(), 1000, "the floor set by with_capacity stays");
+}
