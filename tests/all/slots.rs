@@ -614,3 +614,20 @@ fn raw_identifier_fields_are_named_without_the_prefix() {
     t.push(&e).unwrap();
     assert!(format!("{t:?}").contains("type='click'"), "{t:?}");
 }
+
+/// A string that would take a chunk past 4 GiB is refused and nothing is
+/// stored. (Here, not among the unit tests: its 4 GiB allocation, though
+/// never touched, would show in the process-wide counters those check.)
+#[test]
+fn str_column_reports_overflow_without_storing() {
+    // `u32::MAX` NUL bytes, never written: the zeroed pages stay unmapped.
+    let huge = String::from_utf8(vec![0u8; u32::MAX as usize]).expect("NULs are UTF-8");
+    let mut c = StrColumn::new();
+    c.push("abc").unwrap();
+    assert_eq!(c.push(&huge), Err(SlotsError::TooLarge));
+    assert_eq!(c.len(), 1);
+    assert_eq!(c.get(0), Some("abc"));
+    assert_eq!(c.get(1), None);
+    c.push("0123456789").unwrap();
+    assert_eq!(c.iter().collect::<Vec<_>>(), ["abc", "0123456789"]);
+}
