@@ -431,7 +431,9 @@ mod serde_impl {
     impl Serialize for Record {
         /// A map from field name to value, in field order (the shape is not
         /// included: a record deserializes against a shape with
-        /// [`Record::from_values`](super::Record::from_values)).
+        /// [`Record::from_values`](super::Record::from_values)). As for
+        /// [`Table`](super::super::Table), `serde_json` writes non-finite
+        /// floats as `null`.
         fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut map = s.serialize_map(Some(self.len()))?;
             for (name, value) in self.iter() {

@@ -370,8 +370,9 @@ impl Table {
     ///
     /// # Errors
     ///
-    /// [`SlotsError::UnknownField`], or [`SlotsError::TypeMismatch`] if the
-    /// field is not a string; the table is unchanged.
+    /// [`SlotsError::UnknownField`], [`SlotsError::TypeMismatch`] if the
+    /// field is not a string, or [`SlotsError::TooLarge`] if a chunk's
+    /// strings, stored as bytes, would pass 4 GiB; the table is unchanged.
     ///
     /// ```
     /// use leanmem::slots::{FieldType, Shape, StrEncoding, Table, ValueRef};
@@ -617,7 +618,11 @@ mod serde_impl {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     impl Serialize for Table {
-        /// `{"shape": {...}, "rows": [[v, ...], ...]}`.
+        /// `{"shape": {...}, "rows": [[v, ...], ...]}`. The string columns'
+        /// encodings are not kept (a deserialized table chooses again).
+        /// Formats without non-finite floats lose them: `serde_json` writes
+        /// NaN and ±inf as `null`, which an optional float field reads back
+        /// as null and a required one refuses.
         fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let rows: Vec<Vec<Value>> = self.iter().map(|r| r.to_values()).collect();
             let mut st = s.serialize_struct("Table", 2)?;
