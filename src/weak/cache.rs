@@ -69,8 +69,8 @@ pub struct CacheStats {
     /// Values the strong core let go to make room for more recent ones.
     pub evictions: u64,
     /// Entries removed because their value had died: found by the sweep,
-    /// by a lookup, by a resize, or at eviction when the core held the last
-    /// reference.
+    /// by a lookup, by a resize, by an `insert` or `remove` of their key,
+    /// or at eviction when the core held the last reference.
     pub expired: u64,
 }
 
@@ -283,12 +283,15 @@ impl<K, V, S> WeakCache<K, V, S> {
     /// assert!(cache.is_empty() && cache.core_len() == 0);
     /// ```
     pub fn clear(&mut self) {
-        self.table.clear();
-        self.core.clear();
+        // The bookkeeping first, the values' destructors last: a destructor
+        // that panics leaves an empty, working cache.
+        let core = std::mem::take(&mut self.core);
         self.core_len = 0;
         self.head = NIL;
         self.tail = NIL;
         self.free = NIL;
+        self.table.clear();
+        drop(core);
     }
 
     /// The live entries, as `(&K, Arc<V>)`, without touching recency.
@@ -553,6 +556,10 @@ where
     fn remove_hashed(&mut self, hash: u64, mut eq: impl FnMut(&K) -> bool) -> Option<Arc<V>> {
         let e = self.table.remove(hash, |e| eq(&e.key))?;
         let live = e.value.upgrade();
+        if live.is_none() {
+            // Replaced or removed after its value died: it expired.
+            self.stats.expired += 1;
+        }
         if e.slot != NIL {
             drop(self.release(e.slot));
         }

@@ -105,7 +105,9 @@ impl<P: StrongRef, V> WeakKeyMap<P, V> {
         Self::with_hasher(DefaultHashBuilder::default())
     }
 
-    /// An empty map with room for `capacity` entries.
+    /// An empty map with room for `capacity` entries. The table does not
+    /// shrink below that room on its own;
+    /// [`shrink_to_fit`](Self::shrink_to_fit) gives it back.
     ///
     /// ```
     /// use std::rc::Rc;
@@ -427,8 +429,11 @@ impl<P: StrongRef, V, S: BuildHasher> WeakKeyMap<P, V, S> {
     /// assert_eq!(map.len(), 2);
     /// ```
     pub fn retain(&mut self, mut keep: impl FnMut(&P, &mut V) -> bool) {
-        self.table
-            .retain(|e| P::upgrade(&e.key).is_some_and(|k| keep(&k, &mut e.value)));
+        self.table.retain(|e| {
+            // `keep` may drop the key's last outside owner (through the
+            // value, say): the handle upgraded for it was then the last.
+            P::upgrade(&e.key).is_some_and(|k| keep(&k, &mut e.value)) && !e.is_dead()
+        });
     }
 
     /// Reclaims every entry whose key has died (dropping its value), and

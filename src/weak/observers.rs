@@ -338,7 +338,9 @@ impl<E: ?Sized> fmt::Debug for Observers<E> {
 
 impl<E: ?Sized> HeapSize for Observers<E> {
     /// The vector, each boxed callback, and the blocks of dead owners not
-    /// yet dropped. Live owners count nothing here.
+    /// yet dropped. Live owners count nothing here. A callback's closure
+    /// is counted by its size only: what it captures on the heap (a
+    /// captured `Vec`, say) cannot be seen through it and is not counted.
     fn heap_size_with(&self, cx: &mut HeapContext) -> usize {
         self.subscribers.capacity() * std::mem::size_of::<Subscriber<E>>()
             + self

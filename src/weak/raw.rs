@@ -63,6 +63,10 @@ pub(crate) struct RawWeakTable<E> {
     sweep_at: usize,
     /// Buckets of `cur` swept per step (0: never sweep).
     sweep_step: usize,
+    /// Entries reserved by `with_capacity` or `reserve`: the table does
+    /// not shrink below room for them on its own (`shrink_to_fit` drops
+    /// the reservation).
+    floor: usize,
 }
 
 impl<E> RawWeakTable<E> {
@@ -74,12 +78,14 @@ impl<E> RawWeakTable<E> {
             migrate_step: MIN_MIGRATE_STEP,
             sweep_at: 0,
             sweep_step,
+            floor: 0,
         }
     }
 
     pub(crate) fn with_capacity(capacity: usize, sweep_step: usize) -> Self {
         Self {
             cur: HashTable::with_capacity(capacity),
+            floor: capacity,
             ..Self::new(sweep_step)
         }
     }
@@ -211,7 +217,7 @@ impl<E> RawWeakTable<E> {
         debug_assert!(self.old.is_empty());
         let len = self.cur.len();
         let buckets = self.cur.num_buckets();
-        let target = (2 * len).max(buckets / 8).max(SMALL / 2);
+        let target = (2 * len).max(buckets / 8).max(SMALL / 2).max(self.floor);
         let new = HashTable::with_capacity(target);
         let room = new.capacity().saturating_sub(len).max(1);
         self.migrate_step = (2 * buckets).div_ceil(room).max(MIN_MIGRATE_STEP);
@@ -276,9 +282,11 @@ impl<E> RawWeakTable<E> {
         if self.sweep_step > 0 && !self.cur.is_empty() {
             self.sweep(self.sweep_step, on_dead);
         }
+        // A reserved table does not shrink while it is at most twice its
+        // reservation (a fresh `with_capacity` table is "1/8 full" too).
         if !self.is_migrating()
             && self.cur.len() * 8 <= self.cur.capacity()
-            && self.cur.capacity() > SMALL
+            && self.cur.capacity() > SMALL.max(self.floor.saturating_mul(2))
         {
             self.start_migration();
         }
@@ -341,9 +349,15 @@ impl<E> RawWeakTable<E> {
                 removed += 1;
             }
         }
+        if self.old.is_empty() {
+            // Its entries were all dead: free it (a migration that has
+            // nothing left to move is over).
+            self.end_migration();
+        }
         self.finish_migration(hasher, on_dead);
         if removed > 0 {
-            self.cur.shrink_to(2 * self.cur.len(), hasher);
+            self.cur
+                .shrink_to((2 * self.cur.len()).max(self.floor), hasher);
             self.sweep_at = 0;
         }
         removed
@@ -364,6 +378,7 @@ impl<E> RawWeakTable<E> {
         self.finish_migration(hasher, on_dead);
         self.cur.shrink_to_fit(hasher);
         self.sweep_at = 0;
+        self.floor = 0;
     }
 
     /// Makes room for `additional` more entries without a migration
@@ -376,6 +391,7 @@ impl<E> RawWeakTable<E> {
     ) where
         E: WeakEntry,
     {
+        self.floor = self.floor.max(self.len().saturating_add(additional));
         if self.cur.capacity() - self.cur.len() < additional {
             self.finish_migration(hasher, on_dead);
             self.cur.reserve(additional, hasher);

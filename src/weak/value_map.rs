@@ -144,7 +144,9 @@ impl<K, P: StrongRef> WeakValueMap<K, P> {
         Self::with_hasher(DefaultHashBuilder::default())
     }
 
-    /// An empty map with room for `capacity` entries before it grows.
+    /// An empty map with room for `capacity` entries before it grows. The
+    /// table does not shrink below that room on its own;
+    /// [`shrink_to_fit`](Self::shrink_to_fit) gives it back.
     ///
     /// ```
     /// use std::rc::Rc;
@@ -552,8 +554,11 @@ where
     /// assert_eq!(map.len(), 5);
     /// ```
     pub fn retain(&mut self, mut keep: impl FnMut(&K, &P) -> bool) {
-        self.table
-            .retain(|e| P::upgrade(&e.value).is_some_and(|v| keep(&e.key, &v)));
+        self.table.retain(|e| {
+            // `keep` may drop the value's last outside owner: the handle
+            // upgraded for it, dropped just now, was then the last one.
+            P::upgrade(&e.value).is_some_and(|v| keep(&e.key, &v)) && !e.is_dead()
+        });
     }
 
     /// Reclaims every dead entry now, returning how many there were; after
@@ -579,9 +584,11 @@ where
         self.table.purge(&hasher, &mut drop)
     }
 
-    /// Reserves room for `additional` more entries without growing.
-    /// Computes in **O(capacity)** time when it grows (all at once, unlike
-    /// the incremental growth of inserts).
+    /// Reserves room for `additional` more entries without growing; the
+    /// table does not shrink below it on its own (as for
+    /// [`with_capacity`](Self::with_capacity)). Computes in
+    /// **O(capacity)** time when it grows (all at once, unlike the
+    /// incremental growth of inserts).
     ///
     /// ```
     /// use std::sync::Arc;

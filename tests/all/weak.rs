@@ -579,8 +579,7 @@ proptest! {
         cache.purge();
         let live = values.keys().filter(|k| is_live(**k, &lru, &values, &held)).count();
         prop_assert_eq!(cache.len(), live);
-        // Every inserted value is live, was removed alive, or expired
-        // (a dead entry removed by `remove` counts as neither: allow it).
+        // Every inserted value is live, was removed alive, or expired.
         let s = cache.stats();
         prop_assert!(s.expired + live as u64 + removed <= s.inserts);
     }
@@ -656,4 +655,142 @@ fn cache_stats_round_trip_through_serde() {
     let back: leanmem::weak::CacheStats = serde_json::from_str(&json).unwrap();
     assert_eq!(back, stats);
     drop(a);
+}
+
+/// `purge` frees the table a migration was moving out of when every entry
+/// left in it was dead (it kept that allocation until a later migration).
+#[test]
+fn purge_frees_a_migration_table_left_all_dead() {
+    let mut map = WeakValueMap::new();
+    let owners: Vec<Arc<u64>> = (0..1793).map(Arc::new).collect();
+    for (k, v) in owners.iter().enumerate() {
+        map.insert(k, v);
+    }
+    drop(owners);
+    map.purge();
+    map.shrink_to_fit();
+    assert_eq!(map.len(), 0);
+    assert_eq!(map.heap_size(), 0, "no table left");
+    let mut keys = WeakKeyMap::new();
+    let owners: Vec<Arc<u64>> = (0..1793).map(Arc::new).collect();
+    for (i, k) in owners.iter().enumerate() {
+        keys.insert(k, i);
+    }
+    drop(owners);
+    keys.purge();
+    keys.shrink_to_fit();
+    assert_eq!(keys.heap_size(), 0, "no table left");
+}
+
+/// Room reserved by `with_capacity` or `reserve` stays until it is used or
+/// `shrink_to_fit` gives it back: the shrinking of a mostly empty table
+/// used to undo it at the next call.
+#[test]
+fn reserved_room_is_kept() {
+    let owners: Vec<Arc<u64>> = (0..5000).map(Arc::new).collect();
+    let mut map = WeakValueMap::with_capacity(5000);
+    let cap = map.capacity();
+    assert!(cap >= 5000);
+    for (k, v) in owners.iter().enumerate() {
+        map.insert(k, v);
+        assert_eq!(
+            map.capacity(),
+            cap,
+            "no resize while filling the reservation"
+        );
+    }
+    let mut map: WeakValueMap<usize, Arc<u64>> = WeakValueMap::new();
+    map.reserve(100_000);
+    map.insert(0, &owners[0]);
+    map.insert(1, &owners[1]);
+    assert!(map.capacity() >= 100_000, "{}", map.capacity());
+    map.shrink_to_fit();
+    assert!(map.capacity() < 100);
+    let mut keys = WeakKeyMap::with_capacity(3000);
+    keys.insert(&owners[0], 0);
+    keys.insert(&owners[1], 1);
+    assert!(keys.capacity() >= 3000, "{}", keys.capacity());
+    let mut nm: NotifyingMap<u64, u64> = NotifyingMap::with_capacity(3000);
+    let _h = nm.get_or_insert_with(1, || 1);
+    let _g = nm.get_or_insert_with(2, || 2);
+    assert!(nm.capacity() >= 3000, "{}", nm.capacity());
+}
+
+/// `retain` removes an entry whose last outside owner its predicate
+/// dropped (the handle it was given was then the last).
+#[test]
+fn retain_forgets_entries_whose_predicate_dropped_the_last_owner() {
+    let mut owners: Vec<Arc<u64>> = (0..10).map(Arc::new).collect();
+    let mut map = WeakValueMap::new();
+    for (k, v) in owners.iter().enumerate() {
+        map.insert(k as u64, v);
+    }
+    map.retain(|k, _| {
+        owners.retain(|o| **o != *k);
+        true
+    });
+    assert_eq!(map.len(), 0);
+    // A key kept alive only by its own value.
+    let mut keys = WeakKeyMap::new();
+    for i in 0..10u64 {
+        let k = Arc::new(i);
+        keys.insert(&k, Some(Arc::clone(&k)));
+    }
+    assert_eq!(keys.len(), 10);
+    keys.retain(|_, v| {
+        *v = None;
+        true
+    });
+    assert_eq!(keys.len(), 0);
+}
+
+/// A value whose destructor panics during `WeakCache::clear` leaves an
+/// empty cache that still works.
+#[test]
+fn cache_clear_survives_a_panicking_destructor() {
+    struct Bomb(bool);
+    impl Drop for Bomb {
+        fn drop(&mut self) {
+            if self.0 && !std::thread::panicking() {
+                panic!("bomb");
+            }
+        }
+    }
+    let mut cache = WeakCache::new(2);
+    drop(cache.get_or_insert_with(1, || Bomb(true)));
+    drop(cache.get_or_insert_with(2, || Bomb(false)));
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cache.clear()));
+    assert!(caught.is_err());
+    assert_eq!(cache.core_len(), 0);
+    assert!(cache.is_empty());
+    for k in 0..10 {
+        drop(cache.get_or_insert_with(k, || Bomb(false)));
+    }
+    assert_eq!(cache.core_len(), 2);
+}
+
+/// An entry whose value died and is then replaced by `insert` or dropped
+/// by `remove` counts as expired: after a purge, every insert is live,
+/// removed alive, or expired.
+#[test]
+fn cache_counts_entries_replaced_after_death_as_expired() {
+    let mut cache = WeakCache::new(0);
+    let held: Vec<Arc<u64>> = (0..1000)
+        .map(|k| cache.get_or_insert_with(k, || k))
+        .collect();
+    for k in 1000..1100 {
+        drop(cache.get_or_insert_with(k, || k));
+    }
+    for k in 1000..1100 {
+        drop(cache.insert(k, Arc::new(k)));
+    }
+    for k in 1100..1110 {
+        drop(cache.get_or_insert_with(k, || k));
+        assert_eq!(cache.remove(&k), None);
+    }
+    cache.purge();
+    let s = cache.stats();
+    assert_eq!(s.inserts, 1210);
+    assert_eq!(cache.len(), held.len());
+    assert_eq!(s.expired + held.len() as u64, s.inserts, "{s:?}");
 }
