@@ -124,6 +124,15 @@ thread_local! {
 ///
 /// The `measure/overhead` benchmark builds 1M small `String`s under `System`
 /// and under this allocator; see `benches/README.md` for the measured ratio.
+///
+/// # Only as the global allocator
+///
+/// The counts are process-wide statics, and the first call of any instance
+/// turns tracking on: an instance called directly (not installed with
+/// `#[global_allocator]`) would make [`is_tracking`](super::is_tracking)
+/// true with counts of only what went through it. Install one, and do not
+/// swap it for another while the program runs (a labelled one reads the
+/// header of every block it frees).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TrackingAllocator<A = System> {
     inner: A,
@@ -325,9 +334,15 @@ fn on_realloc(old: usize, new: usize, moved: bool, labels: Option<(LabelId, Labe
         }
         t.reallocations.set(t.reallocations.get().wrapping_add(1));
     });
-    if let Some((from, to)) = labels {
-        LABELS[usize::from(from)].on_dealloc(old);
-        LABELS[usize::from(to)].on_alloc(new);
+    match labels {
+        // A reallocation within one label allocates no block there.
+        Some((from, to)) if from == to => LABELS[usize::from(to)].on_resize(old, new),
+        // Moved to the current label: it arrives there as a new block.
+        Some((from, to)) => {
+            LABELS[usize::from(from)].on_dealloc(old);
+            LABELS[usize::from(to)].on_alloc(new);
+        }
+        None => {}
     }
 }
 

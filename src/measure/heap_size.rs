@@ -316,6 +316,13 @@ where
     }
 }
 
+/// Whether `arc` is an empty value in the static block std's `Default`
+/// for `Arc<[T]>` and `Arc<str>` hands out instead of allocating.
+fn is_static_empty<T: ?Sized>(arc: &Arc<T>) -> bool {
+    size_of_val::<T>(arc) == 0
+        && std::ptr::addr_eq(Arc::as_ptr(arc), Arc::as_ptr(&Arc::<[u8]>::default()))
+}
+
 /// Size of the reference-counted block holding `value`: two counters, then
 /// the value, padded to the block's alignment. `Rc` and `Arc` share this
 /// layout (`RcInner`/`ArcInner`).
@@ -339,8 +346,13 @@ impl<T: ?Sized + HeapSize> HeapSize for Rc<T> {
 
 impl<T: ?Sized + HeapSize> HeapSize for Arc<T> {
     /// The whole block the first time this allocation is reached in `cx`,
-    /// zero after (see the sharing policy on [`HeapSize`]).
+    /// zero after (see the sharing policy on [`HeapSize`]). An empty
+    /// `Arc<str>` or `Arc<[T]>` made by `Default` shares one static block
+    /// and counts nothing.
     fn heap_size_with(&self, cx: &mut HeapContext) -> usize {
+        if is_static_empty(self) {
+            return 0;
+        }
         if cx.first_visit(Arc::as_ptr(self)) {
             counted_block::<T>(self) + T::heap_size_with(self, cx)
         } else {

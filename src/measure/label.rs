@@ -19,8 +19,8 @@ pub const MAX_LABELS: usize = 256;
 /// The label of blocks allocated outside any [`label`] scope.
 pub const UNLABELLED: &str = "<unlabelled>";
 
-/// The label that collects blocks of labels registered after [`MAX_LABELS`]
-/// was reached.
+/// The label that collects blocks of the labels named after the first
+/// `MAX_LABELS − 2` (the two built-in labels take the other ids).
 pub const OTHER_LABELS: &str = "<other labels>";
 
 const OTHER_ID: LabelId = (MAX_LABELS - 1) as LabelId;
@@ -51,6 +51,17 @@ impl LabelCounters {
     pub(crate) fn on_dealloc(&self, size: usize) {
         self.bytes.fetch_sub(size, Relaxed);
         self.blocks.fetch_sub(1, Relaxed);
+    }
+
+    /// A block of this label resized in place or moved: its bytes change,
+    /// no block is allocated.
+    #[inline]
+    pub(crate) fn on_resize(&self, old: usize, new: usize) {
+        if new >= old {
+            self.bytes.fetch_add(new - old, Relaxed);
+        } else {
+            self.bytes.fetch_sub(old - new, Relaxed);
+        }
     }
 }
 

@@ -66,7 +66,8 @@ use self::alloc::{ACTIVE, GLOBAL};
 /// Whether a [`TrackingAllocator`] is the global allocator, so that counts
 /// are real.
 ///
-/// Makes one small allocation the first time it is asked, to find out.
+/// Makes one small allocation to find out, every time it is asked while no
+/// tracking allocator has been seen.
 ///
 /// ```
 /// // This doctest installs no tracking allocator.
@@ -103,6 +104,10 @@ pub fn traced_memory() -> Option<(usize, usize)> {
 /// runs from now on. Does nothing without a [`TrackingAllocator`].
 pub fn reset_peak() {
     GLOBAL.peak.store(GLOBAL.current.load(Relaxed), Relaxed);
+    // An allocation on another thread between that load and that store saw
+    // the old, higher peak and skipped raising it: raise it to what is live
+    // now (and `stats` never reports a peak below the live bytes).
+    GLOBAL.peak.fetch_max(GLOBAL.current.load(Relaxed), Relaxed);
 }
 
 /// Process-wide allocation statistics; see [`stats`].
@@ -153,9 +158,12 @@ pub fn stats() -> Option<AllocStats> {
     if !is_tracking() {
         return None;
     }
+    let current = GLOBAL.current.load(Relaxed);
     Some(AllocStats {
-        current: GLOBAL.current.load(Relaxed),
-        peak: GLOBAL.peak.load(Relaxed),
+        current,
+        // At least `current`, even read while `reset_peak` races an
+        // allocation on another thread.
+        peak: GLOBAL.peak.load(Relaxed).max(current),
         live_blocks: GLOBAL.live_blocks.load(Relaxed),
         allocations: GLOBAL.allocations.load(Relaxed),
         deallocations: GLOBAL.deallocations.load(Relaxed),

@@ -238,6 +238,27 @@ fn labels_attribute_live_blocks_until_freed() {
     assert_eq!(after.get("unit-parse").unwrap().bytes, parse_before);
 }
 
+/// A block resized within its label is one allocation of that label, not
+/// one per reallocation; its bytes follow the resize.
+#[test]
+fn reallocations_within_a_label_are_not_allocations() {
+    let before = Snapshot::take().unwrap();
+    let v = label("unit-grow", || {
+        let mut v: Vec<u32> = Vec::new();
+        for i in 0..1000 {
+            v.push(black_box(i));
+        }
+        v
+    });
+    let after = Snapshot::take().unwrap();
+    let diff = after.compare_to(&before);
+    let d = diff.iter().find(|d| d.label == "unit-grow").unwrap();
+    assert_eq!(d.allocations_diff, 1, "{d:?}");
+    assert_eq!(d.blocks_diff, 1);
+    assert_eq!(d.bytes_diff, (v.capacity() * 4) as isize);
+    drop(v);
+}
+
 #[test]
 fn labels_nest_and_restore() {
     let (outer, inner) = label("unit-outer", || {

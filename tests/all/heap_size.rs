@@ -149,6 +149,12 @@ fn reference_counted_blocks_count_once() {
     check("Rc<str>", || Rc::<str>::from("x"));
     check("Arc<[u64]>", || Arc::<[u64]>::from(vec![1, 2, 3]));
     check("Arc<[u8]> empty", || Arc::<[u8]>::from(Vec::new()));
+    // `Default` hands out one static block for these: nothing allocated.
+    check("Arc<str> default", Arc::<str>::default);
+    check("Arc<[u64]> default", Arc::<[u64]>::default);
+    check("Vec<Arc<str>> of defaults", || {
+        (0..100).map(|_| Arc::<str>::default()).collect::<Vec<_>>()
+    });
     check("Rc<[String]>", || {
         Rc::<[String]>::from(vec![String::from("a"), String::from("bcd")])
     });
