@@ -69,6 +69,14 @@ impl Column {
         })
     }
 
+    /// A string column about to choose its encoding chooses now, so that
+    /// [`fits`](Self::fits) answers for the store that will take a value.
+    fn prepare(&mut self) {
+        if let Data::Str(c) = &mut self.data {
+            c.prepare();
+        }
+    }
+
     fn fits(&self, v: ValueRef<'_>) -> bool {
         match (&self.data, v) {
             (Data::Str(c), ValueRef::Str(s)) => c.fits(s),
@@ -255,12 +263,8 @@ impl Table {
     /// ```
     pub fn push_row(&mut self, values: &[ValueRef<'_>]) -> Result<(), SlotsError> {
         check_row(&self.shape, values)?;
-        // A string column about to choose its encoding chooses now, so that
-        // `fits` answers for the store that will take the value.
         for c in &mut self.columns {
-            if let Data::Str(s) = &mut c.data {
-                s.prepare();
-            }
+            c.prepare();
         }
         if !self.columns.iter().zip(values).all(|(c, v)| c.fits(*v)) {
             return Err(SlotsError::TooLarge);
