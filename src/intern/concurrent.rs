@@ -28,8 +28,9 @@ use crate::measure::{HeapContext, HeapSize};
 
 /// log2 of the first entry segment's length.
 const LOG_FIRST: u32 = 6;
-/// Segments per doubling of the segment length (4: each new segment adds
-/// at most 1/4 of the capacity already there).
+/// log2 of the segments per doubling of the segment length (4 segments:
+/// past the first 1 792 entries, each new segment adds at most 2/7 of the
+/// capacity already there, tending to 1/4).
 const LOG_PER_GROUP: u32 = 2;
 /// Segments needed to reach `MAX_STRINGS` entries.
 const SEGMENTS: usize = 100;
@@ -585,7 +586,8 @@ impl Drop for ReadGuard<'_> {
 /// * Per string: its bytes with a LEB128 length prefix (1 byte below 128
 ///   bytes) in the arena of the thread slot that interned it, whose chunks
 ///   grow by 1/8 of the arena and never move; an 8-byte pointer in the symbol-indexed entry array, whose
-///   segments never move and each add at most 1/4 to its length; one
+///   segments never move and each add at most 2/7 to its length past
+///   the first 1 792 entries; one
 ///   `u32` slot in its shard's table (≤ 7/10 full, grown by 1/4).
 ///   Together ≈ 14–19 bytes beyond the string's bytes (16.6 measured on
 ///   identifiers interned by one thread, 17.2 by two, where lasso's
@@ -788,6 +790,17 @@ impl<S> ConcurrentInterner<S> {
             front: 0,
             back: self.len(),
         }
+    }
+
+    /// Every string in symbol order, none skipped, for copies that must keep
+    /// the symbols (`Clone`, serialization). Holding every shard's writers'
+    /// mutex while listing means no string is half-interned (its symbol
+    /// counted, its entry not yet published): [`iter`](Self::iter) would
+    /// skip it, shifting every later string to a lower symbol in the copy.
+    /// Interning waits meanwhile; lookups and resolving do not.
+    pub(crate) fn dense_strings(&self) -> Vec<&str> {
+        let _writers: Vec<_> = self.shards.iter().map(Shard::lock).collect();
+        self.iter().map(|(_, s)| s).collect()
     }
 }
 
@@ -1034,6 +1047,11 @@ impl<S: BuildHasher> ConcurrentInterner<S> {
 
     /// A single-threaded [`Interner`] with the same symbols, exactly sized.
     ///
+    /// # Panics
+    ///
+    /// If the strings total more than `u32::MAX` bytes, which an
+    /// [`Interner`] cannot address (this interner can).
+    ///
     /// ```
     /// use leanmem::intern::ConcurrentInterner;
     ///
@@ -1077,13 +1095,13 @@ impl<S: BuildHasher + Default> Default for ConcurrentInterner<S> {
 impl<S: BuildHasher + Clone> Clone for ConcurrentInterner<S> {
     /// A copy with the same symbols (strings interned again in symbol
     /// order, with the same shard count and hasher). Other threads' interning
-    /// waits while the copy is made: holding every shard's writers' mutex
-    /// means no string is half-interned (its symbol counted, its entry not
-    /// yet published), which would shift the copy's later symbols.
+    /// waits while the strings are listed: holding every shard's writers'
+    /// mutex means no string is half-interned (its symbol counted, its entry
+    /// not yet published), which would shift the copy's later symbols.
     fn clone(&self) -> Self {
-        let _writers: Vec<_> = self.shards.iter().map(Shard::lock).collect();
+        let strings = self.dense_strings();
         let out = Self::with_shards_and_hasher(self.shards(), self.hasher.clone());
-        for (_, s) in self {
+        for s in strings {
             out.intern(s);
         }
         out
@@ -1127,9 +1145,10 @@ impl<S: BuildHasher> From<ConcurrentInterner<S>> for Interner<S> {
 }
 
 impl<S> fmt::Debug for ConcurrentInterner<S> {
-    /// The strings in symbol order.
+    /// The strings in symbol order, none skipped (interning waits while
+    /// they are listed, as for `Clone`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.iter().map(|(_, s)| s)).finish()
+        f.debug_list().entries(self.dense_strings()).finish()
     }
 }
 
@@ -1140,8 +1159,9 @@ impl<S> Index<Symbol> for ConcurrentInterner<S> {
     ///
     /// # Panics
     ///
-    /// If this interner did not issue `symbol`;
-    /// [`resolve`](ConcurrentInterner::resolve) returns `None` instead.
+    /// If this interner did not issue `symbol` (or another thread is still
+    /// publishing its string); [`resolve`](ConcurrentInterner::resolve)
+    /// returns `None` instead.
     ///
     /// ```
     /// use leanmem::intern::ConcurrentInterner;
@@ -1317,4 +1337,23 @@ impl<'a, S> IntoIterator for &'a ConcurrentInterner<S> {
 #[cfg(test)]
 pub(crate) fn locate_for_tests(i: usize) -> (usize, usize) {
     locate(i)
+}
+
+/// The calling thread's reader slot (which is also its arena's index).
+#[cfg(all(test, feature = "serde"))]
+pub(crate) fn reader_slot_for_tests() -> usize {
+    reader_slot()
+}
+
+#[cfg(all(test, feature = "serde"))]
+impl<S> ConcurrentInterner<S> {
+    /// Holds the arena of reader slot `slot` until the value returned is
+    /// dropped: a writer of that slot stops between counting its symbol and
+    /// publishing its string.
+    pub(crate) fn hold_arena_for_tests(&self, slot: usize) -> impl Sized + '_ {
+        self.arenas[slot]
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
 }

@@ -232,6 +232,11 @@ impl Interner {
     /// `bytes` bytes, allocated exactly: interning up to that much
     /// reallocates nothing and leaves no slack.
     ///
+    /// # Panics
+    ///
+    /// As [`Vec::with_capacity`], if the room asked for exceeds `isize::MAX`
+    /// bytes ("capacity overflow").
+    ///
     /// ```
     /// use leanmem::intern::Interner;
     ///
@@ -419,9 +424,10 @@ impl<S: BuildHasher> Interner<S> {
     ///
     /// # Panics
     ///
-    /// If the interner is full: it already holds `u32::MAX` strings or
-    /// `u32::MAX` bytes of them. [`try_intern`](Self::try_intern) reports
-    /// that as an error instead.
+    /// If `s` is new and does not fit: the interner already holds
+    /// `u32::MAX` strings, or `s`'s bytes would take their total past
+    /// `u32::MAX`. [`try_intern`](Self::try_intern) reports that as an error
+    /// instead.
     ///
     /// ```
     /// use leanmem::intern::Interner;
@@ -579,6 +585,11 @@ impl<S: BuildHasher> Interner<S> {
     /// Makes room for `strings` more distinct strings totalling `bytes` more
     /// bytes, so that interning them reallocates nothing. Grows by at least
     /// the usual step, so calling it in a loop stays amortized O(1).
+    ///
+    /// # Panics
+    ///
+    /// As [`Vec::reserve`], if the new capacity exceeds `isize::MAX` bytes
+    /// ("capacity overflow").
     ///
     /// ```
     /// use leanmem::intern::Interner;

@@ -53,10 +53,11 @@ impl<S> Serialize for FrozenInterner<S> {
 }
 
 impl<S> Serialize for ConcurrentInterner<S> {
-    /// The strings in symbol order, as a sequence (a snapshot while other
-    /// threads intern).
+    /// The strings in symbol order, as a sequence: every string interned
+    /// before the call, none skipped. Other threads' interning waits while
+    /// the strings are listed (not while they are written out).
     fn serialize<Se: Serializer>(&self, serializer: Se) -> Result<Se::Ok, Se::Error> {
-        let strings: Vec<&str> = self.iter().map(|(_, s)| s).collect();
+        let strings = self.dense_strings();
         serialize_strings(serializer, strings.len(), strings.into_iter())
     }
 }

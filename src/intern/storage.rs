@@ -88,7 +88,13 @@ impl Strings {
     pub(crate) fn with_capacity(strings: usize, bytes: usize) -> Self {
         Self {
             buf: String::with_capacity(bytes),
-            ends: Vec::with_capacity(if strings == 0 { 0 } else { strings + 1 }),
+            // Saturating: a count past the address space panics in
+            // `Vec::with_capacity` ("capacity overflow"), not here.
+            ends: Vec::with_capacity(if strings == 0 {
+                0
+            } else {
+                strings.saturating_add(1)
+            }),
         }
     }
 
@@ -148,12 +154,13 @@ impl Strings {
     }
 
     /// Room for `strings` more strings of `bytes` more bytes, growing by
-    /// at least the policy's step.
+    /// at least the policy's step. Sums saturate, so that a count past the
+    /// address space panics in `Vec::reserve_exact` ("capacity overflow").
     pub(crate) fn reserve(&mut self, strings: usize, bytes: usize) {
         let lead = usize::from(self.ends.is_empty());
-        if strings > 0 && self.ends.len() + lead + strings > self.ends.capacity() {
+        if strings > 0 && strings.saturating_add(self.ends.len() + lead) > self.ends.capacity() {
             let add = strings.max(self.ends.capacity() >> GROWTH_SHIFT);
-            self.ends.reserve_exact(add + lead);
+            self.ends.reserve_exact(add.saturating_add(lead));
         }
         if bytes > self.buf.capacity() - self.buf.len() {
             let add = bytes.max(self.buf.capacity() >> GROWTH_SHIFT);

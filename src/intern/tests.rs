@@ -5,6 +5,8 @@ use std::collections::HashSet;
 use std::hash::BuildHasher;
 
 use super::concurrent::locate_for_tests as locate;
+#[cfg(feature = "serde")]
+use super::concurrent::reader_slot_for_tests;
 use super::table::{buckets_for, growing_buckets, max_entries};
 use super::*;
 
@@ -423,4 +425,234 @@ fn concurrent_clones_taken_while_others_intern_keep_every_symbol() {
         }
     });
     assert_eq!(c.clone().len(), 20_000);
+}
+
+/// A hasher that hashes a string by its first byte alone: with two shards,
+/// strings starting with an even byte and with an odd one fall in different
+/// shards.
+#[cfg(feature = "serde")]
+#[derive(Clone, Default)]
+struct FirstByte;
+
+#[cfg(feature = "serde")]
+struct FirstByteHasher(u64);
+
+#[cfg(feature = "serde")]
+impl Hasher for FirstByteHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        if let Some(&b) = bytes.first() {
+            self.0 = u64::from(b) * 0x0101_0101_0101_0101;
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl BuildHasher for FirstByte {
+    type Hasher = FirstByteHasher;
+    fn build_hasher(&self) -> FirstByteHasher {
+        FirstByteHasher(0)
+    }
+}
+
+/// A writer stopped between counting the symbol of "b" and publishing it
+/// leaves a gap below "c", interned after it in another shard. Serializing
+/// (and `Debug`) then must not skip "b", which would move "c" down to its
+/// symbol: they wait for the writer and list all three.
+#[cfg(feature = "serde")]
+#[test]
+fn concurrent_serialization_during_an_insertion_keeps_every_symbol() {
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    use ::serde::Serialize;
+
+    let c = ConcurrentInterner::with_shards_and_hasher(2, FirstByte);
+    let a = c.intern("a");
+    let listed = std::thread::scope(|scope| {
+        let c = &c;
+        let (slot_tx, slot_rx) = mpsc::channel();
+        let (go_tx, go_rx) = mpsc::channel::<()>();
+        let writer = scope.spawn(move || {
+            slot_tx.send(reader_slot_for_tests()).unwrap();
+            go_rx.recv().unwrap();
+            c.intern("b")
+        });
+        let slot = slot_rx.recv().unwrap();
+        let held = c.hold_arena_for_tests(slot);
+        go_tx.send(()).unwrap();
+        while c.len() < 2 {
+            std::thread::yield_now();
+        }
+        // "c", from a thread writing to another arena, is published above
+        // the gap.
+        let sym_c = loop {
+            let t = scope.spawn(move || (reader_slot_for_tests() != slot).then(|| c.intern("c")));
+            if let Some(sym) = t.join().unwrap() {
+                break sym;
+            }
+        };
+        assert_eq!(sym_c.to_usize(), 2);
+        assert_eq!(c.resolve(Symbol::from_usize(1).unwrap()), None);
+        let serialized = scope.spawn(move || c.serialize(collect::Strings).unwrap());
+        let debugged = scope.spawn(move || format!("{c:?}"));
+        // Time to finish for a listing that does not wait for the writer.
+        for _ in 0..200 {
+            if serialized.is_finished() && debugged.is_finished() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        drop(held);
+        assert_eq!(writer.join().unwrap().to_usize(), 1);
+        (serialized.join().unwrap(), debugged.join().unwrap())
+    });
+    assert_eq!(listed.0, ["a", "b", "c"]);
+    assert_eq!(listed.1, r#"["a", "b", "c"]"#);
+    assert_eq!(c.get("a"), Some(a));
+}
+
+/// A serializer of sequences of strings into a `Vec<String>` (no more, for
+/// the unit tests, which link no serde format).
+#[cfg(feature = "serde")]
+mod collect {
+    use std::fmt;
+
+    use ::serde::ser::{self, Impossible, Serialize, SerializeSeq, Serializer};
+
+    #[derive(Debug)]
+    pub(super) struct Unsupported(String);
+
+    impl fmt::Display for Unsupported {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(&self.0)
+        }
+    }
+
+    impl std::error::Error for Unsupported {}
+
+    impl ser::Error for Unsupported {
+        fn custom<T: fmt::Display>(msg: T) -> Self {
+            Self(msg.to_string())
+        }
+    }
+
+    /// Serializes a sequence of strings.
+    pub(super) struct Strings;
+
+    /// The sequence so far.
+    pub(super) struct Seq(Vec<String>);
+
+    /// A value's text through serde's `Formatter` serializer (strings only
+    /// here).
+    struct Text<'a, T: ?Sized>(&'a T);
+
+    impl<T: ?Sized + Serialize> fmt::Display for Text<'_, T> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            self.0.serialize(f)
+        }
+    }
+
+    impl SerializeSeq for Seq {
+        type Ok = Vec<String>;
+        type Error = Unsupported;
+        fn serialize_element<T: ?Sized + Serialize>(&mut self, v: &T) -> Result<(), Unsupported> {
+            self.0.push(Text(v).to_string());
+            Ok(())
+        }
+        fn end(self) -> Result<Vec<String>, Unsupported> {
+            Ok(self.0)
+        }
+    }
+
+    macro_rules! unsupported {
+        ($($name:ident($($arg:ty),*) -> $ret:ty;)*) => {$(
+            fn $name(self, $(_: $arg),*) -> Result<$ret, Unsupported> {
+                Err(ser::Error::custom(stringify!($name)))
+            }
+        )*};
+    }
+
+    type No = Impossible<Vec<String>, Unsupported>;
+
+    impl Serializer for Strings {
+        type Ok = Vec<String>;
+        type Error = Unsupported;
+        type SerializeSeq = Seq;
+        type SerializeTuple = No;
+        type SerializeTupleStruct = No;
+        type SerializeTupleVariant = No;
+        type SerializeMap = No;
+        type SerializeStruct = No;
+        type SerializeStructVariant = No;
+
+        fn serialize_seq(self, len: Option<usize>) -> Result<Seq, Unsupported> {
+            Ok(Seq(Vec::with_capacity(len.unwrap_or(0))))
+        }
+
+        fn serialize_some<T: ?Sized + Serialize>(self, _: &T) -> Result<Vec<String>, Unsupported> {
+            Err(ser::Error::custom("some"))
+        }
+
+        fn serialize_newtype_struct<T: ?Sized + Serialize>(
+            self,
+            _: &'static str,
+            _: &T,
+        ) -> Result<Vec<String>, Unsupported> {
+            Err(ser::Error::custom("newtype struct"))
+        }
+
+        fn serialize_newtype_variant<T: ?Sized + Serialize>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: &T,
+        ) -> Result<Vec<String>, Unsupported> {
+            Err(ser::Error::custom("newtype variant"))
+        }
+
+        unsupported! {
+            serialize_bool(bool) -> Vec<String>;
+            serialize_i8(i8) -> Vec<String>;
+            serialize_i16(i16) -> Vec<String>;
+            serialize_i32(i32) -> Vec<String>;
+            serialize_i64(i64) -> Vec<String>;
+            serialize_u8(u8) -> Vec<String>;
+            serialize_u16(u16) -> Vec<String>;
+            serialize_u32(u32) -> Vec<String>;
+            serialize_u64(u64) -> Vec<String>;
+            serialize_f32(f32) -> Vec<String>;
+            serialize_f64(f64) -> Vec<String>;
+            serialize_char(char) -> Vec<String>;
+            serialize_str(&str) -> Vec<String>;
+            serialize_bytes(&[u8]) -> Vec<String>;
+            serialize_none() -> Vec<String>;
+            serialize_unit() -> Vec<String>;
+            serialize_unit_struct(&'static str) -> Vec<String>;
+            serialize_unit_variant(&'static str, u32, &'static str) -> Vec<String>;
+            serialize_tuple(usize) -> No;
+            serialize_tuple_struct(&'static str, usize) -> No;
+            serialize_tuple_variant(&'static str, u32, &'static str, usize) -> No;
+            serialize_map(Option<usize>) -> No;
+            serialize_struct(&'static str, usize) -> No;
+            serialize_struct_variant(&'static str, u32, &'static str, usize) -> No;
+        }
+    }
+}
+
+#[test]
+#[should_panic(expected = "capacity overflow")]
+fn reserving_past_the_address_space_panics_as_vec_does() {
+    let mut i = Interner::new();
+    i.intern("a");
+    i.reserve(usize::MAX, 0);
+}
+
+#[test]
+#[should_panic(expected = "capacity overflow")]
+fn capacity_past_the_address_space_panics_as_vec_does() {
+    let _ = Interner::with_capacity(usize::MAX, 0);
 }
