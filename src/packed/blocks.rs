@@ -584,7 +584,7 @@ impl<'a, T: PackedInt> BlockPackedSlice<'a, T> {
         let data = &words[BLOCK_HEADER_WORDS + header_words..end];
         let mut expected = 0usize;
         for (b, h) in headers.chunks_exact(2).enumerate() {
-            let (offset, width) = split_header(h[1]);
+            let (_, width) = split_header(h[1]);
             let bad_offset = PackedFormatError::BadBlockOffset { block: b as u64 };
             if width > T::BITS || h[1] & 0xff > u64::from(T::BITS) {
                 return Err(PackedFormatError::BadWidth {
@@ -596,7 +596,9 @@ impl<'a, T: PackedInt> BlockPackedSlice<'a, T> {
             if mask(width) > T::MAX.to_key() - base.to_key() {
                 return Err(PackedFormatError::BadFrame);
             }
-            if offset != expected {
+            // All 56 bits of the offset, not the `usize` it is read as
+            // (which drops the high ones on 32-bit targets).
+            if h[1] >> 8 != expected as u64 {
                 return Err(bad_offset);
             }
             let block_len = (len - b * BLOCK_LEN).min(BLOCK_LEN);

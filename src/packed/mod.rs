@@ -73,8 +73,10 @@ pub use crate::error::{PackedFormatError, PackedRangeError, PackedSetError};
 /// [`push`](Self::push) and [`set`](Self::set) accept any value: one that
 /// falls outside the frame `min_value() ..= min_value() + 2^bit_width() − 1`
 /// re-packs the whole vector, in place, at a lower base or a wider width.
-/// Each re-pack widens by at least one bit (so at most 64 re-packs between
-/// two calls to [`shrink_to_fit`](Self::shrink_to_fit)), and pushes cost
+/// Each re-pack of a non-empty vector widens by at least one bit (so at
+/// most 64 re-packs between two calls to
+/// [`shrink_to_fit`](Self::shrink_to_fit), or until the vector is emptied:
+/// an empty one re-frames at the narrowest width), and pushes cost
 /// **O(1)** amortized; the width may end a bit or two above the minimum,
 /// which `shrink_to_fit` restores. For a fixed width, build with [`with_range`](Self::with_range)
 /// and use [`try_push`](Self::try_push) / [`try_set`](Self::try_set): they
@@ -207,6 +209,10 @@ impl<T: PackedInt> PackedVec<T> {
     /// `T`, the widest they could need: pushes (and the re-packs they cause)
     /// do not reallocate until then. [`shrink_to_fit`](Self::shrink_to_fit)
     /// gives back what the final width does not use.
+    ///
+    /// # Panics
+    ///
+    /// If the needed capacity overflows `usize` (as for `Vec::with_capacity`).
     ///
     /// ```
     /// use leanmem::packed::PackedVec;
@@ -630,6 +636,11 @@ impl<T: PackedInt> PackedVec<T> {
     ///
     /// Computes in **O(1)** time, or **O(len)** when it re-packs.
     ///
+    /// # Panics
+    ///
+    /// If a re-pack needs more words than `usize` can count (as for
+    /// [`push`](Self::push)).
+    ///
     /// ```
     /// use leanmem::packed::PackedVec;
     ///
@@ -715,11 +726,12 @@ impl<T: PackedInt> PackedVec<T> {
         if len >= self.len {
             return;
         }
-        let bit = len * self.width as usize;
-        bits::clear_from(&mut self.words, bit);
         // Fewer fields: fewer data words, and still the zero word after.
-        self.words
-            .truncate(padded_words(len, self.width).unwrap_or(usize::MAX));
+        // Only the kept words are cleared (past the last field), so that
+        // dropping many values costs no more than dropping one.
+        let keep = padded_words(len, self.width).unwrap_or(self.words.len());
+        bits::clear_from(&mut self.words[..keep], len * self.width as usize);
+        self.words.truncate(keep);
         self.len = len;
         self.debug_check();
     }
@@ -1104,9 +1116,9 @@ impl<T: PackedInt> HeapSize for PackedVec<T> {
 impl<T: PackedInt> Extend<T> for PackedVec<T> {
     /// Appends the values, re-packing at most once: values that do not fit
     /// widen the frame together (as [`push`](PackedVec::push) would,
-    /// amortized). An empty vector whose frame does not hold them all is
-    /// built as by [`from_slice`](PackedVec::from_slice), at the narrowest
-    /// width.
+    /// amortized). An empty vector whose frame does not hold them all
+    /// takes the frame [`from_slice`](PackedVec::from_slice) would, at the
+    /// narrowest width, and keeps the room it had reserved.
     ///
     /// ```
     /// use leanmem::packed::PackedVec;
@@ -1134,11 +1146,20 @@ impl<T: PackedInt> Extend<T> for PackedVec<T> {
             let below = new[misfit..]
                 .iter()
                 .any(|&v| v.to_key() < self.min.to_key());
-            if self.is_empty() {
+            if !self.is_empty() {
+                self.reframe(lo, hi, below);
+            } else if self.words.capacity() == 0 {
                 *self = Self::from_slice(&new);
                 return;
+            } else {
+                // The frame `from_slice` would choose, filled in the words
+                // already reserved (`with_capacity`, `reserve`, or kept by
+                // `clear`): replacing them would give that room back.
+                let width = width_for(hi - lo);
+                self.width = width;
+                self.mask = mask(width);
+                self.min = T::from_key(frame_base::<T>(lo, hi, width, false));
             }
-            self.reframe(lo, hi, below);
         }
         self.reserve(new.len());
         for v in new {

@@ -446,3 +446,33 @@ fn extend_frames_every_new_value_not_only_the_misfits() {
     assert_eq!(v.to_vec(), [33_000, 33_767, 1_500, 40_000]);
     assert!(v.frame().contains(&1_500) && v.frame().contains(&40_000));
 }
+
+#[test]
+fn extend_fills_the_words_already_reserved() {
+    use crate::measure::HeapSize;
+    // `with_capacity` promises room for 1000 values at any width: bulk
+    // appends from empty must use it, not replace it with an exact buffer.
+    let mut v = PackedVec::<u32>::with_capacity(1000);
+    let reserved = v.heap_size();
+    v.extend(0..10);
+    assert_eq!((v.bit_width(), v.min_value()), (4, 0), "from_slice's frame");
+    assert_eq!(v.heap_size(), reserved);
+    v.extend(10..1000);
+    assert_eq!(
+        v.heap_size(),
+        reserved,
+        "no reallocation within the capacity"
+    );
+    assert_eq!(v.to_vec(), (0..1000).collect::<Vec<_>>());
+    // `clear` keeps the allocation, and an extend after it too.
+    v.clear();
+    v.extend([1_000_005, 1_000_009]);
+    assert_eq!(v.heap_size(), reserved);
+    assert_eq!(v.frame(), 1_000_005..=1_000_012);
+    assert_eq!(v.to_vec(), [1_000_005, 1_000_009]);
+    assert_eq!(v, PackedVec::from_slice(&[1_000_005, 1_000_009]));
+    // Without reserved room, an empty vector is packed exactly.
+    let mut e = PackedVec::<u32>::new();
+    e.extend(0..10);
+    assert_eq!(e.heap_size(), 2 * 8);
+}
