@@ -162,11 +162,30 @@ impl<V> Drop for Handle<V> {
         if let Some(last) = Arc::into_inner(node) {
             // The value's destructor runs first, holding no lock: it may drop
             // handles of this map itself. Its block is freed here too; only
-            // the small shared block waits for the map.
+            // the small shared block waits for the map. The notice goes out
+            // when `notice` drops, after the destructor, even if it panics:
+            // the value is gone either way, and nothing else would tell the
+            // map (its entries are never searched for).
+            let notice = Notice {
+                map: &self.map,
+                hash: self.hash,
+            };
             drop(last);
-            if let Some(map) = self.map.upgrade() {
-                map.notify(self.hash);
-            }
+            drop(notice);
+        }
+    }
+}
+
+/// Sends a dead value's notice when dropped (also while unwinding).
+struct Notice<'a> {
+    map: &'a Weak<Shared>,
+    hash: u64,
+}
+
+impl Drop for Notice<'_> {
+    fn drop(&mut self) {
+        if let Some(map) = self.map.upgrade() {
+            map.notify(self.hash);
         }
     }
 }

@@ -355,11 +355,11 @@ impl<E> RawWeakTable<E> {
             self.end_migration();
         }
         self.finish_migration(hasher, on_dead);
-        if removed > 0 {
-            self.cur
-                .shrink_to((2 * self.cur.len()).max(self.floor), hasher);
-            self.sweep_at = 0;
-        }
+        // Whether or not anything died: a table left oversized by removals
+        // is rebuilt too (hashbrown does nothing if no fewer buckets do).
+        self.cur
+            .shrink_to((2 * self.cur.len()).max(self.floor), hasher);
+        self.sweep_at = 0;
         removed
     }
 
@@ -392,7 +392,10 @@ impl<E> RawWeakTable<E> {
         E: WeakEntry,
     {
         self.floor = self.floor.max(self.len().saturating_add(additional));
-        if self.cur.capacity() - self.cur.len() < additional {
+        // The entries still in the old table will need room in the current
+        // one too: count them, or a reservation made during a migration
+        // falls short by as many.
+        if self.cur.capacity().saturating_sub(self.len()) < additional {
             self.finish_migration(hasher, on_dead);
             self.cur.reserve(additional, hasher);
         }

@@ -590,3 +590,80 @@ fn cache_core_reuses_its_nodes() {
     assert_eq!(live, (992..1000).collect::<Vec<_>>());
     assert_eq!(cache.stats().expired + cache.len() as u64, 1000);
 }
+
+/// `reserve` during an incremental resize makes room for the entries still
+/// waiting in the old table as well: the room it promises is there, and
+/// filling it does not resize the table.
+#[test]
+fn reserve_during_a_migration_counts_the_entries_still_to_move() {
+    let owners: Vec<Arc<u64>> = (0..6000).map(Arc::new).collect();
+    let mut map = WeakValueMap::new();
+    let mut next = 0;
+    while map.table.migration_step().is_none() {
+        map.insert(next, &owners[next]);
+        next += 1;
+    }
+    map.reserve(3000);
+    assert!(
+        map.capacity() >= map.len() + 3000,
+        "capacity {} for {} entries and 3000 more",
+        map.capacity(),
+        map.len()
+    );
+    let cap = map.capacity();
+    for _ in 0..3000 {
+        map.insert(next, &owners[next]);
+        next += 1;
+        assert_eq!(map.capacity(), cap, "resized within the reservation");
+    }
+    for (k, v) in owners[..next].iter().enumerate() {
+        assert!(Arc::ptr_eq(&map.get(&k).unwrap(), v));
+    }
+}
+
+/// `purge` rebuilds a table that removals left with more than twice the
+/// room its entries need, as documented, even when no value has died.
+#[test]
+fn purge_rebuilds_a_table_left_oversized_by_removals() {
+    let owners: Vec<Arc<u64>> = (0..5000).map(Arc::new).collect();
+    let mut map = WeakValueMap::new();
+    for (k, v) in owners.iter().enumerate() {
+        map.insert(k, v);
+    }
+    for k in 1000..5000 {
+        map.remove(&k);
+    }
+    let before = map.capacity();
+    assert!(before > 4 * map.len(), "{before} for {}", map.len());
+    assert_eq!(map.purge(), 0);
+    assert!(map.capacity() < before, "{} of {before}", map.capacity());
+    assert!(map.capacity() >= 2 * map.len());
+    assert_eq!(map.len(), 1000);
+    for (k, v) in owners[..1000].iter().enumerate() {
+        assert!(Arc::ptr_eq(&map.get(&k).unwrap(), v));
+    }
+}
+
+/// A value whose destructor panics still tells its map that it died: the
+/// entry goes at the next call, and `len` is exact again.
+#[test]
+fn notifying_map_hears_of_a_value_whose_destructor_panics() {
+    struct Bomb(bool);
+    impl Drop for Bomb {
+        fn drop(&mut self) {
+            if self.0 && !std::thread::panicking() {
+                panic!("bomb");
+            }
+        }
+    }
+    let mut map = NotifyingMap::new();
+    let kept = map.get_or_insert_with(0, || Bomb(false));
+    let h = map.get_or_insert_with(1, || Bomb(true));
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(h)));
+    assert!(caught.is_err());
+    assert!(map.get(&1).is_none());
+    assert_eq!(map.purge(), 1);
+    assert_eq!(map.len(), 1);
+    assert!(map.get(&0).is_some());
+    drop(kept);
+}
