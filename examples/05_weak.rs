@@ -58,12 +58,17 @@ fn main() {
         strong.insert(id, Arc::clone(&img));
         in_use.push(img);
     }
-    println!("   all {n} in use:            {}", mib(live_bytes() - base));
+    println!(
+        "   {:<26}{}",
+        format!("all {n} in use:"),
+        mib(live_bytes() - base)
+    );
     in_use.retain(|img| img.id % 10 == 0);
     in_use.shrink_to_fit();
     let leaked = live_bytes() - base;
     println!(
-        "   9 in 10 no longer used:   {}  <- the cache keeps every image alive",
+        "   {:<26}{}  <- the cache keeps every image alive",
+        "9 in 10 no longer used:",
         mib(leaked)
     );
     drop(strong);
@@ -79,11 +84,16 @@ fn main() {
         weak.insert(id, &img);
         in_use.push(img);
     }
-    println!("   all {n} in use:            {}", mib(live_bytes() - base));
+    println!(
+        "   {:<26}{}",
+        format!("all {n} in use:"),
+        mib(live_bytes() - base)
+    );
     in_use.retain(|img| img.id % 10 == 0);
     in_use.shrink_to_fit();
     println!(
-        "   9 in 10 no longer used:   {}  <- dead values' blocks are still held by their Weak (the Weak trap); get() already misses: {}",
+        "   {:<26}{}  <- dead values' blocks are still held by their Weak (the Weak trap); get() already misses: {}",
+        "9 in 10 no longer used:",
         mib(live_bytes() - base),
         weak.get(&1).is_none()
     );
@@ -92,7 +102,8 @@ fn main() {
         weak.remove(&u64::MAX); // any mutating call sweeps 8 buckets
     }
     println!(
-        "   after {pass} more calls:     {}  <- one sweep pass over every bucket; len() = {} (a shrink may still be under way)",
+        "   {:<26}{}  <- one sweep pass over every bucket; len() = {} (a shrink may still be under way)",
+        format!("after {pass} more calls:"),
         mib(live_bytes() - base),
         weak.len()
     );
@@ -100,8 +111,8 @@ fn main() {
         weak.remove(&u64::MAX);
     }
     println!(
-        "   after {} more calls:     {}  <- the bound: buckets/4 calls; len() = {}",
-        2 * pass,
+        "   {:<26}{}  <- the bound: buckets/4 calls; len() = {}",
+        format!("after {} more calls:", 2 * pass),
         mib(live_bytes() - base),
         weak.len()
     );
@@ -118,24 +129,31 @@ fn main() {
     for id in 0..n {
         in_use.push(textures.get_or_insert_with(id, || load(id)));
     }
-    println!("   all {n} in use:            {}", mib(live_bytes() - base));
+    println!(
+        "   {:<26}{}",
+        format!("all {n} in use:"),
+        mib(live_bytes() - base)
+    );
     in_use.retain(|img| img.id % 10 == 0);
     in_use.shrink_to_fit();
     println!(
-        "   9 in 10 no longer used:   {}  <- each image freed with its last handle; len() still {}",
+        "   {:<26}{}  <- each image freed with its last handle; len() still {}",
+        "9 in 10 no longer used:",
         mib(live_bytes() - base),
         textures.len()
     );
     let again = textures.get_or_insert_with(0, || unreachable!("image 0 is in use"));
     assert_eq!(again.pixels[0], 0);
     println!(
-        "   after the next call:      {}  (a call removes at most 256 dead entries: len() = {})",
+        "   {:<26}{}  (a call removes at most 256 dead entries: len() = {})",
+        "after the next call:",
         mib(live_bytes() - base),
         textures.len()
     );
     let removed = textures.purge();
     println!(
-        "   after purge():            {}  ({removed} more removed at once; len() = {} exactly)",
+        "   {:<26}{}  ({removed} more removed at once; len() = {} exactly)",
+        "after purge():",
         mib(live_bytes() - base),
         textures.len()
     );
@@ -171,7 +189,8 @@ fn main() {
         cache.len()
     );
     println!(
-        "   heap: {}  (the core's 100 + {} held elsewhere)",
+        "   {:<26}{}  (the core's 100 + {} held elsewhere)",
+        "heap:",
         mib(live_bytes() - base),
         in_use.len()
     );
@@ -205,7 +224,8 @@ fn main() {
         drop(subject);
     }
     println!(
-        "   strong observers, every handle dropped: {} leaked (a cycle that counting never frees)",
+        "   {:<40}{} leaked (a cycle that counting never frees)",
+        "strong observers, every handle dropped:",
         mib(live_bytes() - base)
     );
 
@@ -238,17 +258,20 @@ fn main() {
     }
     let called = editor.on_save.lock().unwrap().notify(&"a.txt".to_string());
     println!(
-        "   weak observers: {called} notified, heap {}",
+        "   {:<40}{}",
+        format!("weak observers: {called} notified, heap"),
         mib(live_bytes() - base)
     );
     drop(previews);
     println!(
-        "   previews dropped:         {}  (pixels freed at once; the small blocks wait for the next notify)",
+        "   {:<40}{}  (pixels freed at once; the small blocks wait for the next notify)",
+        "previews dropped:",
         mib(live_bytes() - base)
     );
     let called = editor.on_save.lock().unwrap().notify(&"b.txt".to_string());
     println!(
-        "   after the next notify:    {}  ({called} notified, {} subscriptions left)",
+        "   {:<40}{}  ({called} notified, {} subscriptions left)",
+        "after the next notify:",
         mib(live_bytes() - base),
         editor.on_save.lock().unwrap().len()
     );
