@@ -859,6 +859,9 @@ impl<T, S: Storage<T>> Deque<T, S> {
         };
         let start = match range.start_bound() {
             Bound::Included(&s) => resolve(s),
+            // A position before the front: the range starts at the front
+            // (clamping first would skip the front element).
+            Bound::Excluded(&s) if s < 0 && s.unsigned_abs() > len => 0,
             Bound::Excluded(&s) => (resolve(s) + 1).min(len),
             Bound::Unbounded => 0,
         };

@@ -43,6 +43,11 @@ fn too_many<E: serde::de::Error>(items: usize, maxlen: usize) -> E {
 }
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Deque<T> {
+    /// `{items, maxlen}`, as serialized. More items than `maxlen` is an
+    /// error (Python's `deque(items, maxlen=n)` would keep the last `n`;
+    /// here nothing is dropped silently): to get Python's result, read the
+    /// items unbounded and call [`set_maxlen`](Deque::set_maxlen).
+    ///
     /// A bounded deque allocates its `maxlen` slots when it is made, so the
     /// input chooses that allocation: check `maxlen` before deserializing
     /// untrusted input (as for a `Vec` with a capacity read from it). An
@@ -62,6 +67,8 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Deque<T> {
 }
 
 impl<'de, T: Deserialize<'de>, const N: usize> Deserialize<'de> for Deque<T, Inline<T, N>> {
+    /// `{items, maxlen}`, as serialized; `maxlen` must be `N` and the items
+    /// at most `N`, else an error (nothing is dropped silently).
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let Repr { items, maxlen } = Repr::<T>::deserialize(deserializer)?;
         if maxlen != Some(N) {

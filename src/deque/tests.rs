@@ -389,6 +389,22 @@ fn index_of_clamps_like_python() {
     assert_eq!(d.index_of(&9, ..), None);
 }
 
+/// An excluded start bound before the front starts the range at the front,
+/// as an included end bound before the front ends it there: the front
+/// element is not skipped.
+#[test]
+fn index_of_excluded_start_before_the_front() {
+    use std::ops::Bound::{Excluded, Unbounded};
+    let d = Deque::from(vec![1, 2, 3, 2, 1]);
+    // Position -6 lies before the front of 5 elements: all 5 are searched.
+    assert_eq!(d.index_of(&1, (Excluded(-6), Unbounded)), Some(0));
+    assert_eq!(d.index_of(&1, (Excluded(isize::MIN), Unbounded)), Some(0));
+    // Position -5 is the front itself: excluded.
+    assert_eq!(d.index_of(&1, (Excluded(-5), Unbounded)), Some(4));
+    assert_eq!(d.index_of(&2, (Excluded(-1), Unbounded)), None);
+    assert_eq!(d.index_of(&2, (Excluded(0), Unbounded)), Some(1));
+}
+
 #[test]
 fn signed_indexing_and_index_operator() {
     let mut d: Deque<i32> = (1..=5).collect();

@@ -82,6 +82,11 @@ fn names() -> std::sync::MutexGuard<'static, Vec<&'static str>> {
 }
 
 fn label_id(name: &str) -> LabelId {
+    // The overflow bucket's name is that bucket, never a second label that
+    // snapshots could not tell apart from it.
+    if name == OTHER_LABELS {
+        return OTHER_ID;
+    }
     let mut names = names();
     if let Some(i) = names.iter().position(|n| *n == name) {
         return i as LabelId;
@@ -108,6 +113,9 @@ fn label_id(name: &str) -> LabelId {
 /// `f` simply runs and [`Snapshot::take`] reports
 /// [`MeasureError::LabelsDisabled`]. A process can register up to
 /// [`MAX_LABELS`] − 2 distinct names; later names share [`OTHER_LABELS`].
+/// The built-in names denote the built-in labels: `label(UNLABELLED, ..)`
+/// attributes to [`UNLABELLED`], `label(OTHER_LABELS, ..)` to the shared
+/// bucket.
 ///
 /// ```
 /// use leanmem::measure::{self, Snapshot, TrackingAllocator};
@@ -257,28 +265,45 @@ impl Snapshot {
     }
 
     /// What changed since `earlier`, by label, largest absolute byte change
-    /// first, then largest size: tracemalloc's `compare_to`. Labels absent
-    /// from `earlier` count as zero there.
+    /// first, then largest size: tracemalloc's `compare_to`. A label absent
+    /// from one snapshot counts as zero there, so every label of either
+    /// snapshot is listed.
+    ///
+    /// `earlier` is expected to be the older snapshot. Given a newer one,
+    /// the byte and block differences are still exact (negative where the
+    /// older one has less), and `allocations_diff`, which cannot be
+    /// negative, is 0.
     ///
     /// Computes in **O(labels²)** time (at most [`MAX_LABELS`] labels).
     #[must_use]
     pub fn compare_to(&self, earlier: &Snapshot) -> Vec<LabelDiff> {
+        let zero = |label| LabelStat {
+            label,
+            bytes: 0,
+            blocks: 0,
+            allocations: 0,
+        };
+        let diff = |now: &LabelStat, before: &LabelStat| LabelDiff {
+            label: now.label,
+            bytes: now.bytes,
+            bytes_diff: signed_diff(now.bytes, before.bytes),
+            blocks: now.blocks,
+            blocks_diff: signed_diff(now.blocks, before.blocks),
+            // Label counters only grow: a lower count here means `earlier`
+            // is the newer snapshot.
+            allocations_diff: now.allocations.saturating_sub(before.allocations),
+        };
         let mut diffs: Vec<LabelDiff> = self
             .stats
             .iter()
-            .map(|now| {
-                let (bytes, blocks, allocations) = earlier
-                    .get(now.label)
-                    .map_or((0, 0, 0), |e| (e.bytes, e.blocks, e.allocations));
-                LabelDiff {
-                    label: now.label,
-                    bytes: now.bytes,
-                    bytes_diff: signed_diff(now.bytes, bytes),
-                    blocks: now.blocks,
-                    blocks_diff: signed_diff(now.blocks, blocks),
-                    allocations_diff: now.allocations.wrapping_sub(allocations),
-                }
-            })
+            .map(|now| diff(now, earlier.get(now.label).unwrap_or(&zero(now.label))))
+            .chain(
+                earlier
+                    .stats
+                    .iter()
+                    .filter(|e| self.get(e.label).is_none())
+                    .map(|e| diff(&zero(e.label), e)),
+            )
             .collect();
         diffs.sort_by(|a, b| {
             b.bytes_diff

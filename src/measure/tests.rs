@@ -326,6 +326,55 @@ fn compare_to_sorts_by_absolute_change() {
     assert!(d.to_string().contains("(-9.8 KiB)"), "{d}");
 }
 
+/// Comparing with a newer snapshot lists the labels registered in between
+/// (as zero in the older one) and reports no allocation counts that wrapped
+/// below zero.
+#[test]
+fn compare_to_a_newer_snapshot_lists_every_label_without_wrapping() {
+    let older = Snapshot::take().unwrap();
+    let kept = label("unit-registered-later", || vec![0u8; 321]);
+    let newer = Snapshot::take().unwrap();
+    let diff = older.compare_to(&newer);
+    let d = diff
+        .iter()
+        .find(|d| d.label == "unit-registered-later")
+        .expect("a label of the newer snapshot is listed");
+    assert_eq!((d.bytes, d.bytes_diff), (0, -321));
+    assert_eq!((d.blocks, d.blocks_diff), (0, -1));
+    // Label counters only grow, so from the older snapshot's side no label
+    // allocated anything (the unlabelled one did, in between).
+    assert!(diff.iter().all(|d| d.allocations_diff == 0), "{diff:?}");
+    // The forward comparison is unchanged.
+    let forward = newer.compare_to(&older);
+    let f = forward
+        .iter()
+        .find(|d| d.label == "unit-registered-later")
+        .unwrap();
+    assert_eq!(
+        (f.bytes_diff, f.blocks_diff, f.allocations_diff),
+        (321, 1, 1)
+    );
+    drop(kept);
+}
+
+/// The built-in names denote the built-in labels: a snapshot never lists
+/// two labels under one name (which `get` and `compare_to` could not tell
+/// apart).
+#[test]
+fn built_in_label_names_are_the_built_in_labels() {
+    let before = Snapshot::take().unwrap();
+    let other = label(OTHER_LABELS, || black_box(vec![0u8; 29]));
+    let unlabelled = label(UNLABELLED, || black_box(vec![0u8; 31]));
+    let snap = Snapshot::take().unwrap();
+    for name in [OTHER_LABELS, UNLABELLED] {
+        let n = snap.statistics().iter().filter(|s| s.label == name).count();
+        assert_eq!(n, 1, "{name} listed {n} times: {snap}");
+    }
+    let grew = |name| snap.get(name).unwrap().bytes - before.get(name).unwrap().bytes;
+    assert_eq!(grew(OTHER_LABELS), 29);
+    drop((other, unlabelled));
+}
+
 #[test]
 fn statistics_are_sorted_largest_first() {
     let keep = label("unit-sorted", || vec![0u8; 1 << 16]);
