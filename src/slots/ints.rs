@@ -34,8 +34,10 @@ impl<P: PackedInt> IntChunks<P> {
     pub(crate) fn push(&mut self, x: P) {
         if self.tail.len() == CHUNK {
             self.sealed.push(PackedVec::from_slice(&self.tail));
-            // The tail keeps its capacity for the next chunk.
+            // The tail keeps its capacity for the next chunk, and no more
+            // (after `shrink_to_fit` it may have doubled past a chunk).
             self.tail.clear();
+            self.tail.shrink_to(CHUNK);
         }
         self.tail.push(x);
     }

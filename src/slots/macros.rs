@@ -363,10 +363,11 @@ macro_rules! slots {
                     ::std::sync::OnceLock::new();
                 SHAPE
                     .get_or_init(|| {
-                        $crate::slots::Shape::named(
-                            stringify!($name),
-                            [$(($crate::slots::__field_name(stringify!($field)), <$ty as $crate::slots::SlotValue>::TYPE)),*],
-                        )
+                        // Typed, so that a struct without fields has a shape too.
+                        let fields: &[(&str, $crate::slots::FieldType)] = &[
+                            $(($crate::slots::__field_name(stringify!($field)), <$ty as $crate::slots::SlotValue>::TYPE)),*
+                        ];
+                        $crate::slots::Shape::named(stringify!($name), fields.iter().copied())
                         .expect("a struct's fields have distinct names")
                     })
                     .clone()
@@ -395,7 +396,7 @@ macro_rules! slots {
             /// # Errors
             ///
             /// `UnknownField`, `TypeMismatch` or `OutOfRange`.
-            #[allow(dead_code)]
+            #[allow(dead_code, unused_variables)]
             $vis fn set_field<'v>(
                 &mut self,
                 name: &str,
@@ -418,6 +419,7 @@ macro_rules! slots {
         }
 
         impl $crate::measure::HeapSize for $name {
+            #[allow(unused_variables)]
             fn heap_size_with(&self, cx: &mut $crate::measure::HeapContext) -> usize {
                 0 $( + $crate::measure::HeapSize::heap_size_with(&self.$field, cx) )*
             }
@@ -432,7 +434,7 @@ macro_rules! slots {
             $( $field: <$ty as $crate::slots::SlotValue>::Column, )*
         }
 
-        #[allow(dead_code)]
+        #[allow(dead_code, unused_variables)]
         impl $table {
             /// An empty table; allocates nothing until the first push.
             $tvis fn new() -> Self {
@@ -539,6 +541,7 @@ macro_rules! slots {
         }
 
         impl $crate::measure::HeapSize for $table {
+            #[allow(unused_variables)]
             fn heap_size_with(&self, cx: &mut $crate::measure::HeapContext) -> usize {
                 0 $( + $crate::measure::HeapSize::heap_size_with(&self.$field, cx) )*
             }

@@ -336,8 +336,10 @@ impl Record {
     /// # Errors
     ///
     /// [`SlotsError::DuplicateField`] if the field exists,
-    /// [`SlotsError::TypeMismatch`] if `value` does not fit `ty`; the record
-    /// is unchanged.
+    /// [`SlotsError::TypeMismatch`] if `value` does not fit `ty`,
+    /// [`SlotsError::TooManyFields`] beyond [`MAX_FIELDS`](super::MAX_FIELDS),
+    /// [`SlotsError::TooLarge`] beyond 4 GiB of strings; the record is
+    /// unchanged.
     ///
     /// ```
     /// use leanmem::slots::{FieldType, Record, Shape, ValueRef};
@@ -358,10 +360,19 @@ impl Record {
         value: impl Into<ValueRef<'v>>,
     ) -> Result<(), SlotsError> {
         let value = value.into();
-        let shape = self.shape.with_field(name, ty)?;
-        if !ty.accepts(value) {
-            return Err(type_error(&shape, shape.len() - 1, value));
+        // Checked before the transition is made: a refused field must not
+        // leave a shape built for nothing in the shared shape's cache.
+        if self.shape.index_of(name).is_some() {
+            return Err(SlotsError::DuplicateField(name.to_string()));
         }
+        if !ty.accepts(value) {
+            return Err(SlotsError::TypeMismatch {
+                field: name.to_string(),
+                expected: ty.to_string(),
+                found: value.type_name(),
+            });
+        }
+        let shape = self.shape.with_field(name, ty)?;
         let mut values: Vec<ValueRef<'_>> = self.iter().map(|(_, v)| v).collect();
         values.push(value);
         *self = Record::from_refs(&shape, &values)?;

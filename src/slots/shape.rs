@@ -263,7 +263,8 @@ impl Shape {
     ///
     /// # Errors
     ///
-    /// [`SlotsError::DuplicateField`] if the shape already has `name`.
+    /// [`SlotsError::DuplicateField`] if the shape already has `name`,
+    /// [`SlotsError::TooManyFields`] if it already has [`MAX_FIELDS`].
     ///
     /// ```
     /// use leanmem::slots::{FieldType, Shape};

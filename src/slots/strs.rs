@@ -355,7 +355,10 @@ impl Bytes {
     fn seal(&mut self) {
         let bytes = std::mem::take(&mut self.bytes).into_boxed_str();
         let ends = PackedVec::from_slice(&self.ends);
+        // Room for the next chunk's offsets, and no more (after
+        // `shrink_to_fit` the buffer may have doubled past a chunk).
         self.ends.clear();
+        self.ends.shrink_to(CHUNK);
         self.sealed.push(StrChunk { bytes, ends });
     }
 

@@ -182,7 +182,8 @@ pub struct Table {
 }
 
 impl Table {
-    /// An empty table of `shape`. Allocates nothing until the first row.
+    /// An empty table of `shape`. Allocates its list of columns (one
+    /// allocation), and nothing more until the first row.
     #[must_use]
     pub fn new(shape: &Shape) -> Self {
         let columns = shape

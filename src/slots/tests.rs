@@ -387,3 +387,22 @@ fn name_comparison_agrees_with_slice_equality_at_every_length() {
     assert_eq!(s.index_of("abcdefghj"), Some(1));
     assert_eq!(s.index_of("bbcdefghi"), None);
 }
+
+/// `repr` escapes what Python does not print (separators other than the
+/// space, format and private-use characters, unassigned code points) and
+/// keeps the rest, combining marks included. The expected strings are
+/// Python 3's `repr` of the same text.
+#[test]
+fn repr_escapes_what_python_does_not_print() {
+    assert_eq!(
+        ValueRef::Str("a\u{a0}b\u{200b}c\u{301}d\u{2028}é\u{e0001}\u{e000}x\u{85}").to_string(),
+        "'a\\xa0b\\u200bc\u{301}d\\u2028é\\U000e0001\\ue000x\\x85'"
+    );
+    assert_eq!(
+        ValueRef::Str("日本語 🦀\u{200d}\u{feff}\u{ad}\u{3000}\u{10ffff}\u{378}").to_string(),
+        "'日本語 🦀\\u200d\\ufeff\\xad\\u3000\\U0010ffff\\u0378'"
+    );
+    let s = Shape::named("Tag", [("label", FieldType::STR)]).unwrap();
+    let r = Record::new(&s, ["it's\u{a0}\"ok\"\\".into()]).unwrap();
+    assert_eq!(r.to_string(), "Tag(label='it\\'s\\xa0\"ok\"\\\\')");
+}

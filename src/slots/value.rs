@@ -260,10 +260,28 @@ fn python_str(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
                 f.write_char(c)?;
             }
             c if c.is_control() => write!(f, "\\x{:02x}", c as u32)?,
+            // Python escapes what it does not print: separators other than
+            // the space, format, private-use and unassigned code points.
+            c if !c.is_ascii() && !is_printable(c) => match c as u32 {
+                n @ 0..=0xff => write!(f, "\\x{n:02x}")?,
+                n @ 0x100..=0xffff => write!(f, "\\u{n:04x}")?,
+                n => write!(f, "\\U{n:08x}")?,
+            },
             c => f.write_char(c)?,
         }
     }
     f.write_char(quote)
+}
+
+/// Whether Python's `str.isprintable` holds for `c`: it is in none of the
+/// Unicode categories Other (`Cc`, `Cf`, `Cs`, `Co`, `Cn`) and Separator
+/// (`Zl`, `Zp`, `Zs`), the space excepted. That is the set Rust's
+/// `escape_debug` escapes, apart from the grapheme extenders it also
+/// escapes at the start of a string, hence the leading `x`.
+fn is_printable(c: char) -> bool {
+    let mut buf = [b'x'; 5];
+    let len = 1 + c.encode_utf8(&mut buf[1..]).len();
+    std::str::from_utf8(&buf[..len]).is_ok_and(|s| s.escape_debug().nth(1) == Some(c))
 }
 
 impl From<i64> for ValueRef<'_> {

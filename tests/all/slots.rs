@@ -631,3 +631,328 @@ fn str_column_reports_overflow_without_storing() {
     c.push("0123456789").unwrap();
     assert_eq!(c.iter().collect::<Vec<_>>(), ["abc", "0123456789"]);
 }
+
+/// A refused `add_field` leaves no trace: not in the record, and not in
+/// the shape it shares, whose transition cache would otherwise keep the
+/// block of a shape built for nothing.
+#[test]
+fn a_refused_add_field_allocates_nothing() {
+    let shape = user_shape();
+    let mut r = Record::new(&shape, [1.into(), "a".into(), ValueRef::Null]).unwrap();
+    let before = r.clone();
+    let ((), m) = measured(|| {
+        assert_eq!(
+            r.add_field("age", FieldType::INT, "old"),
+            Err(SlotsError::TypeMismatch {
+                field: "age".into(),
+                expected: "int".into(),
+                found: "str",
+            })
+        );
+        assert_eq!(
+            r.add_field("id", FieldType::STR, ValueRef::Null),
+            Err(SlotsError::DuplicateField("id".into()))
+        );
+    });
+    assert_eq!(m.net_bytes, 0, "{m}");
+    assert_eq!(r, before);
+    assert!(r.shape().ptr_eq(&shape));
+    r.add_field("age", FieldType::INT, 36).unwrap();
+    assert_eq!(r.get("age").unwrap(), ValueRef::Int(36));
+}
+
+// A struct without fields (Python's `__slots__ = ()`) is accepted by the
+// macro's grammar, so it must build: its shape, access by name and table.
+leanmem::slots! {
+    /// A marker record.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Marker {}
+    pub table MarkerTable;
+}
+
+#[test]
+fn a_struct_without_fields_has_a_shape_and_a_table() {
+    assert!(Marker::FIELDS.is_empty());
+    assert!(Marker::shape().is_empty());
+    assert_eq!(Marker::shape().to_string(), "Marker()");
+    let mut m = Marker {};
+    assert_eq!(m.get_field("x"), Err(SlotsError::UnknownField("x".into())));
+    assert_eq!(
+        m.set_field("x", 1),
+        Err(SlotsError::UnknownField("x".into()))
+    );
+    let mut t = MarkerTable::new();
+    t.push(&m).unwrap();
+    t.push(&m).unwrap();
+    assert_eq!(t.len(), 2);
+    assert_eq!(t.get(1), Some(Marker {}));
+    assert_eq!(t.get(2), None);
+    assert_eq!(format!("{t:?}"), "[Marker(), Marker()]");
+}
+
+/// A shape with a field of every kind, each required and nullable.
+fn mixed_shape() -> Shape {
+    Shape::named(
+        "Mixed",
+        [
+            ("i", FieldType::INT),
+            ("oi", FieldType::INT.optional()),
+            ("f", FieldType::FLOAT),
+            ("of", FieldType::FLOAT.optional()),
+            ("b", FieldType::BOOL),
+            ("ob", FieldType::BOOL.optional()),
+            ("s", FieldType::STR),
+            ("os", FieldType::STR.optional()),
+        ],
+    )
+    .unwrap()
+}
+
+/// Row `i` of [`mixed_shape`]: extreme integers and negative frames,
+/// signed zeros and subnormals, nulls on a period prime to 64 and to
+/// `CHUNK`, strings both unique and repeated.
+fn mixed_row(i: usize) -> Vec<Value> {
+    let ints = [i64::MIN, i64::MAX, -1, 0, -(i as i64)];
+    let floats = [-0.0, 0.0, 5e-324, -1e300, 0.1];
+    let null_or = |period: usize, v: Value| if i % period == 0 { Value::Null } else { v };
+    vec![
+        Value::Int(ints[i % ints.len()]),
+        null_or(3, Value::Int(-7 - i as i64)),
+        Value::Float(floats[i % floats.len()]),
+        null_or(7, Value::Float(floats[(i + 2) % floats.len()])),
+        Value::Bool(i % 2 == 0),
+        null_or(5, Value::Bool(i % 3 == 0)),
+        Value::Str(format!("s{i}é")),
+        null_or(11, Value::Str(["GET", "PUT", ""][i % 3].into())),
+    ]
+}
+
+/// The table's own bytes, without its shape's (made before it, outside
+/// the measurement).
+fn table_bytes(t: &Table) -> isize {
+    let mut cx = leanmem::measure::HeapContext::new();
+    t.shape().heap_size_with(&mut cx);
+    t.heap_size_with(&mut cx) as isize
+}
+
+fn push_mixed(t: &mut Table, rows: std::ops::Range<usize>) {
+    for i in rows {
+        let row = mixed_row(i);
+        let refs: Vec<ValueRef<'_>> = row.iter().map(Value::as_ref).collect();
+        t.push_row(&refs).unwrap();
+    }
+}
+
+/// Values equal bit for bit (a `-0.0` that came back as `0.0` is a bug).
+fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Float(x), Value::Float(y)) => x.to_bits() == y.to_bits(),
+        _ => a == b,
+    }
+}
+
+/// Every kind of column, required and nullable, at the sizes around a
+/// null word (63/64/65 rows) and a chunk, against the allocator and a
+/// plain model: after pushes, sets that re-pack a sealed chunk, a change
+/// of string encoding, `shrink_to_fit` and pushes after it.
+#[test]
+fn tables_of_every_kind_match_the_allocator_and_the_model() {
+    let shape = mixed_shape();
+    for n in [63, 64, 65, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK + 65] {
+        let mut model: Vec<Vec<Value>> = (0..n).map(mixed_row).collect();
+        let (mut t, m) = measured(|| {
+            let mut t = Table::new(&shape);
+            push_mixed(&mut t, 0..n);
+            t
+        });
+        assert_eq!(table_bytes(&t), m.net_bytes, "{n} rows");
+        // Outside the first chunk's frame, in a sealed chunk when there is one.
+        let sets = [
+            (1, "i", Value::Int(i64::MIN)),
+            (2, "oi", Value::Int(i64::MAX)),
+            (3, "oi", Value::Null),
+            (4, "of", Value::Float(-0.0)),
+            (5, "ob", Value::Null),
+            (6, "s", Value::Str("a longer string than before".into())),
+            (n - 1, "os", Value::Str("last".into())),
+            (n - 1, "i", Value::Int(i64::MAX)),
+        ];
+        let later: Vec<Vec<Value>> = (n..n + 70).map(mixed_row).collect();
+        let ((), m2) = measured(|| {
+            for (row, field, v) in &sets {
+                assert!(t.set(*row, field, v).unwrap());
+            }
+            t.set_str_encoding("os", StrEncoding::Interned).unwrap();
+            t.shrink_to_fit();
+            for row in &later {
+                let refs: Vec<ValueRef<'_>> = row.iter().map(Value::as_ref).collect();
+                t.push_row(&refs).unwrap();
+            }
+        });
+        for (row, field, v) in sets {
+            model[row][shape.index_of(field).unwrap()] = v;
+        }
+        model.extend(later);
+        assert_eq!(table_bytes(&t), m.net_bytes + m2.net_bytes, "{n} rows");
+        assert_eq!(t.len(), model.len());
+        for (i, want) in model.iter().enumerate() {
+            let got = t.row(i).unwrap().to_values();
+            assert!(
+                got.iter().zip(want).all(|(a, b)| same_value(a, b)),
+                "row {i} of {n}: {got:?} vs {want:?}"
+            );
+        }
+        for (f, field) in shape.fields().iter().enumerate() {
+            let column: Vec<Value> = t
+                .column(field.name())
+                .unwrap()
+                .iter()
+                .map(ValueRef::to_owned)
+                .collect();
+            assert_eq!(column.len(), model.len(), "{}", field.name());
+            assert!(
+                column
+                    .iter()
+                    .zip(&model)
+                    .all(|(a, row)| same_value(a, &row[f])),
+                "column {} of {n}",
+                field.name()
+            );
+        }
+        let ints: Vec<i64> = t.column("i").unwrap().as_ints().unwrap().iter().collect();
+        assert_eq!(ints.len(), model.len());
+        assert_eq!(ints[n - 1], i64::MAX);
+        let clone = t.clone();
+        assert_eq!(clone, t);
+        drop(clone);
+        let ((), m3) = measured(|| {
+            t.clear();
+            push_mixed(&mut t, 0..3);
+        });
+        assert_eq!(
+            table_bytes(&t),
+            m.net_bytes + m2.net_bytes + m3.net_bytes,
+            "{n} rows, cleared"
+        );
+        assert_eq!(t.row(2).unwrap().to_values(), mixed_row(2));
+    }
+}
+
+/// Pushing after `shrink_to_fit` grows each column's current chunk by
+/// doubling; once that chunk is sealed, the next one must not keep the
+/// doubled room: a column holds at most one chunk of slack, as if it had
+/// never been shrunk.
+#[test]
+fn pushes_after_shrink_to_fit_leave_at_most_one_chunk_of_slack() {
+    let shape = Shape::new([("n", FieldType::INT), ("s", FieldType::STR)]).unwrap();
+    let build = |shrink_at: Option<usize>| {
+        measured(|| {
+            let mut t = Table::new(&shape);
+            for i in 0..3 * CHUNK + 10 {
+                if Some(i) == shrink_at {
+                    t.shrink_to_fit();
+                }
+                let s = format!("row {i}");
+                t.push_row(&[(i as i64).into(), s.as_str().into()]).unwrap();
+            }
+            t
+        })
+    };
+    let (plain, _) = build(None);
+    let (shrunk, m) = build(Some(CHUNK + CHUNK * 3 / 4));
+    assert_eq!(table_bytes(&shrunk), m.net_bytes);
+    assert_eq!(shrunk, plain);
+    assert!(
+        shrunk.heap_size() <= plain.heap_size(),
+        "shrunk then grown: {} bytes, never shrunk: {}",
+        shrunk.heap_size(),
+        plain.heap_size()
+    );
+
+    // The same through a `slots!` table.
+    let (plain, _) = measured(|| (0..3 * CHUNK as u64 + 10).map(user).collect::<UserTable>());
+    let (shrunk, m) = measured(|| {
+        let mut t = UserTable::new();
+        for i in 0..3 * CHUNK as u64 + 10 {
+            if i == (CHUNK + CHUNK * 3 / 4) as u64 {
+                t.shrink_to_fit();
+            }
+            t.push(&user(i)).unwrap();
+        }
+        t
+    });
+    assert_eq!(shrunk.heap_size() as isize, m.net_bytes);
+    assert!(shrunk.heap_size() <= plain.heap_size());
+}
+
+/// Shapes past the scan limit keep a name index; records with more than
+/// 64 nullable fields keep several null words: both as allocated.
+#[test]
+fn wide_shapes_and_records_match_the_allocator() {
+    let names: Vec<String> = (0..130).map(|i| format!("field_{i}")).collect();
+    let (shape, m) = measured(|| {
+        Shape::named(
+            "Wide",
+            names
+                .iter()
+                .map(|n| (n.as_str(), FieldType::STR.optional())),
+        )
+        .unwrap()
+    });
+    assert_eq!(shape.heap_size() as isize, m.net_bytes);
+    let (records, m) = measured(|| {
+        (0..3)
+            .map(|k| {
+                let values: Vec<ValueRef<'_>> = names
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| {
+                        if (i + k) % 3 == 0 {
+                            ValueRef::Null
+                        } else {
+                            ValueRef::Str(n)
+                        }
+                    })
+                    .collect();
+                Record::from_refs(&shape, &values).unwrap()
+            })
+            .collect::<Vec<_>>()
+    });
+    let mut cx = leanmem::measure::HeapContext::new();
+    shape.heap_size_with(&mut cx);
+    assert_eq!(records.heap_size_with(&mut cx) as isize, m.net_bytes);
+    for (k, r) in records.iter().enumerate() {
+        for i in [0, 63, 64, 65, 127, 128, 129] {
+            let want = if (i + k) % 3 == 0 {
+                ValueRef::Null
+            } else {
+                ValueRef::Str(&names[i])
+            };
+            assert_eq!(r.get(&names[i]).unwrap(), want, "record {k} field {i}");
+        }
+    }
+}
+
+/// Tables with nullable fields of every kind survive a JSON round trip:
+/// nulls stay null, signed zeros and extreme integers stay exact.
+#[cfg(feature = "serde")]
+#[test]
+fn serde_round_trips_nullable_fields_of_every_kind() {
+    let shape = mixed_shape();
+    let mut t = Table::new(&shape);
+    push_mixed(&mut t, 0..CHUNK + 65);
+    let json = serde_json::to_string(&t).unwrap();
+    let back: Table = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, t);
+    for i in 0..t.len() {
+        let (a, b) = (
+            t.row(i).unwrap().to_values(),
+            back.row(i).unwrap().to_values(),
+        );
+        assert!(a.iter().zip(&b).all(|(x, y)| same_value(x, y)), "row {i}");
+    }
+    let r = t.row(39).unwrap().to_record().unwrap();
+    let v: serde_json::Value = serde_json::to_value(&r).unwrap();
+    assert_eq!(v["oi"], serde_json::Value::Null);
+    assert_eq!(v["i"], serde_json::json!(-39));
+}
