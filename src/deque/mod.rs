@@ -103,8 +103,9 @@ pub use crate::error::DequeFullError;
 ///
 /// * **Unbounded**: the capacity doubles when a push finds the ring full
 ///   (as `VecDeque`'s does) and halves when a removal leaves it less than a
-///   quarter full, down to a floor of 4 slots (8 for 1-byte types; the
-///   capacity asked of [`with_capacity`](Self::with_capacity) if larger).
+///   quarter full, down to a floor of 4 slots (8 for 1-byte types, 2 for
+///   elements of more than 1 KiB; the capacity asked of
+///   [`with_capacity`](Self::with_capacity) if larger).
 ///   So it holds between 1× and 4× the live elements' bytes plus a few
 ///   slots, and every operation stays amortized **O(1)**. `VecDeque` never
 ///   shrinks on its own: after 1M `u64` and a drain it still holds 8 MiB.

@@ -1037,8 +1037,8 @@ impl<T> From<Vec<T>> for Deque<T> {
 }
 
 impl<T> From<Deque<T>> for Vec<T> {
-    /// Reuses the deque's allocation: the elements are moved into order
-    /// (each at most twice) with no allocation. Computes in **O(n)** time.
+    /// Reuses the deque's allocation: the elements are rotated into order
+    /// in place, with no allocation. Computes in **O(n)** time.
     ///
     /// ```
     /// use leanmem::deque::Deque;

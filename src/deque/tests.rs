@@ -788,3 +788,20 @@ fn a_panicking_drop_still_drops_the_rest_once() {
     drop(d);
     assert_eq!(drops.get(), 10);
 }
+
+/// The documented floors of automatic shrinking: 4 slots, 8 for 1-byte
+/// elements, 2 for elements of more than 1 KiB.
+#[test]
+fn shrinking_stops_at_the_documented_floors() {
+    fn floor<T: Clone>(x: T) -> usize {
+        let mut d = Deque::new();
+        for _ in 0..64 {
+            d.push_back(x.clone());
+        }
+        while d.pop_front().is_some() {}
+        d.capacity()
+    }
+    assert_eq!(floor(0u8), 8);
+    assert_eq!(floor(0u64), 4);
+    assert_eq!(floor([0u8; 2048]), 2);
+}

@@ -5,7 +5,10 @@
 //! exact-size block and never moves again, so a column never holds more
 //! than one chunk of slack and building one never copies what is already
 //! stored — the peak while building stays close to the final size, where a
-//! doubling `Vec` peaks at up to twice it.
+//! doubling `Vec` peaks at up to twice it. Bits (booleans, and the
+//! validity bits of nullable fields) are the exception: one bit a row,
+//! they grow as a doubling vector of words, so they may hold up to twice
+//! their bytes (1/64 of a `u64` column's at most).
 
 use super::ints::{IntColumn, IntSlot};
 use super::strs::StrColumn;

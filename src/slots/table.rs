@@ -159,7 +159,9 @@ impl HeapSize for Column {
 /// A full chunk is sealed: its integers and string offsets are bit-packed
 /// with [`PackedVec`](crate::packed::PackedVec) at the width that chunk's
 /// own range needs, and it never moves again — so building a table never
-/// copies what it holds and leaves at most one chunk of slack per column.
+/// copies what it holds and leaves at most one chunk of slack per column
+/// (bits, for booleans and nulls, grow by doubling: at most twice their
+/// one bit a row).
 ///
 /// | field type | bytes per row |
 /// |---|---|

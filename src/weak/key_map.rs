@@ -69,8 +69,11 @@ impl<P: StrongRef, V> WeakEntry for KeyEntry<P, V> {
 ///
 /// As for [`WeakValueMap`](super::WeakValueMap): a dead key's entry can no
 /// longer be looked up or iterated, and it is reclaimed — its value dropped —
-/// by the incremental sweep (8 buckets per mutating call, every entry
-/// within `buckets/4` calls), by a resize,
+/// by the incremental sweep (8 buckets per call of
+/// [`insert`](Self::insert), [`get_or_insert_with`](Self::get_or_insert_with)
+/// or [`remove`](Self::remove); lookups, [`get_mut`](Self::get_mut)
+/// included, do none; every entry within `buckets/4` such calls), by a
+/// resize,
 /// or at once by [`purge`](Self::purge). [`len`](Self::len) counts entries
 /// not yet reclaimed.
 ///
@@ -354,7 +357,7 @@ impl<P: StrongRef, V, S: BuildHasher> WeakKeyMap<P, V, S> {
     }
 
     /// The value attached to `key`, mutably. Computes in **O(1)** expected
-    /// time.
+    /// time; a lookup, it does no sweeping.
     ///
     /// ```
     /// use std::sync::Arc;

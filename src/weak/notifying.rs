@@ -759,8 +759,8 @@ where
         self.drain(usize::MAX).1
     }
 
-    /// Drains, then shrinks the table to fit. Computes in **O(capacity)**
-    /// time.
+    /// Drains, then shrinks the table and the dead-key queue to fit.
+    /// Computes in **O(capacity)** time.
     ///
     /// ```
     /// use leanmem::weak::NotifyingMap;
@@ -774,6 +774,12 @@ where
         let hasher = entry_hasher::<K, V, S>(&self.hash_builder);
         self.table.shrink_to_fit(&hasher, &mut drop);
         self.spare = Vec::new();
+        // The queue keeps the room of the largest burst it has held.
+        self.shared
+            .dead
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .shrink_to_fit();
     }
 }
 

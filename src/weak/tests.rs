@@ -667,3 +667,22 @@ fn notifying_map_hears_of_a_value_whose_destructor_panics() {
     assert!(map.get(&0).is_some());
     drop(kept);
 }
+
+/// `shrink_to_fit` gives back all the room bursts of deaths left: the
+/// table's, and the dead-key queue's, which keeps the room of the batch
+/// vector it was last swapped with.
+#[test]
+fn notifying_shrink_to_fit_gives_back_the_queue() {
+    use crate::measure::HeapSize;
+    let mut map = NotifyingMap::new();
+    for burst in [10_000u64, 1_000] {
+        let handles: Vec<_> = (0..burst)
+            .map(|k| map.get_or_insert_with(k, || k))
+            .collect();
+        drop(handles);
+        map.purge();
+    }
+    assert!(map.is_empty());
+    map.shrink_to_fit();
+    assert_eq!(map.heap_size(), NotifyingMap::<u64, u64>::new().heap_size());
+}
