@@ -644,30 +644,6 @@ fn purge_rebuilds_a_table_left_oversized_by_removals() {
     }
 }
 
-/// A value whose destructor panics still tells its map that it died: the
-/// entry goes at the next call, and `len` is exact again.
-#[test]
-fn notifying_map_hears_of_a_value_whose_destructor_panics() {
-    struct Bomb(bool);
-    impl Drop for Bomb {
-        fn drop(&mut self) {
-            if self.0 && !std::thread::panicking() {
-                panic!("bomb");
-            }
-        }
-    }
-    let mut map = NotifyingMap::new();
-    let kept = map.get_or_insert_with(0, || Bomb(false));
-    let h = map.get_or_insert_with(1, || Bomb(true));
-    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(h)));
-    assert!(caught.is_err());
-    assert!(map.get(&1).is_none());
-    assert_eq!(map.purge(), 1);
-    assert_eq!(map.len(), 1);
-    assert!(map.get(&0).is_some());
-    drop(kept);
-}
-
 /// `shrink_to_fit` gives back all the room bursts of deaths left: the
 /// table's, and the dead-key queue's, which keeps the room of the batch
 /// vector it was last swapped with.

@@ -744,18 +744,21 @@ fn retain_forgets_entries_whose_predicate_dropped_the_last_owner() {
     assert_eq!(keys.len(), 0);
 }
 
+/// A value whose destructor panics when armed.
+struct Bomb(bool);
+
+impl Drop for Bomb {
+    fn drop(&mut self) {
+        if self.0 && !std::thread::panicking() {
+            panic!("bomb");
+        }
+    }
+}
+
 /// A value whose destructor panics during `WeakCache::clear` leaves an
 /// empty cache that still works.
 #[test]
 fn cache_clear_survives_a_panicking_destructor() {
-    struct Bomb(bool);
-    impl Drop for Bomb {
-        fn drop(&mut self) {
-            if self.0 && !std::thread::panicking() {
-                panic!("bomb");
-            }
-        }
-    }
     let mut cache = WeakCache::new(2);
     drop(cache.get_or_insert_with(1, || Bomb(true)));
     drop(cache.get_or_insert_with(2, || Bomb(false)));
@@ -767,6 +770,22 @@ fn cache_clear_survives_a_panicking_destructor() {
         drop(cache.get_or_insert_with(k, || Bomb(false)));
     }
     assert_eq!(cache.core_len(), 2);
+}
+
+/// A value whose destructor panics still tells its `NotifyingMap` that it
+/// died: the entry goes at the next call, and `len` is exact again.
+#[test]
+fn notifying_map_hears_of_a_value_whose_destructor_panics() {
+    let mut map = NotifyingMap::new();
+    let kept = map.get_or_insert_with(0, || Bomb(false));
+    let h = map.get_or_insert_with(1, || Bomb(true));
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(h)));
+    assert!(caught.is_err());
+    assert!(map.get(&1).is_none());
+    assert_eq!(map.purge(), 1);
+    assert_eq!(map.len(), 1);
+    assert!(map.get(&0).is_some());
+    drop(kept);
 }
 
 /// An entry whose value died and is then replaced by `insert` or dropped
