@@ -7,7 +7,7 @@ use std::marker::PhantomData;
 
 use super::bits::{self, GROUP};
 use super::format::{self, BLOCKS};
-use super::int::{PackedInt, frame_base, mask, width_for};
+use super::int::{PackedInt, mask, tight_frame};
 use super::iter::{BlockIntoIter, BlockIter, GroupSource};
 use crate::error::PackedFormatError;
 use crate::measure::{HeapContext, HeapSize};
@@ -59,8 +59,7 @@ fn block_frame<T: PackedInt>(values: &[T]) -> (u64, u32) {
     let (lo, hi) = values.iter().fold((u64::MAX, 0), |(lo, hi), v| {
         (lo.min(v.to_key()), hi.max(v.to_key()))
     });
-    let width = width_for(hi - lo);
-    (frame_base::<T>(lo, hi, width, false), width)
+    tight_frame::<T>(lo, hi)
 }
 
 /// Integers in blocks of [`BLOCK_LEN`] values, each block with its own

@@ -211,6 +211,13 @@ pub(crate) fn mask(width: u32) -> u64 {
     }
 }
 
+/// The narrowest frame of keys `lo..=hi`: its base key and width.
+#[inline]
+pub(crate) fn tight_frame<T: PackedInt>(lo: u64, hi: u64) -> (u64, u32) {
+    let width = width_for(hi - lo);
+    (frame_base::<T>(lo, hi, width, false), width)
+}
+
 /// The key of a frame's base for keys `lo..=hi` at `width` bits (at least
 /// the width the span needs), placed so that the frame lies inside `T`'s
 /// range: at `lo` when room is wanted above, as low as the range allows when

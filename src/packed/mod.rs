@@ -52,7 +52,7 @@ use std::hash::{Hash, Hasher};
 use std::ops::RangeInclusive;
 
 use self::bits::{GROUP, MinMaxSink};
-use self::int::{frame_base, mask, width_for};
+use self::int::{frame_base, mask, tight_frame, width_for};
 use crate::measure::{HeapContext, HeapSize};
 
 pub use self::blocks::{BLOCK_LEN, BlockPackedSlice, BlockPackedVec};
@@ -251,15 +251,10 @@ impl<T: PackedInt> PackedVec<T> {
     pub fn with_range(range: RangeInclusive<T>) -> Self {
         let (a, b) = range.into_inner();
         let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
-        let (lo, hi) = (lo.to_key(), hi.to_key());
-        let width = width_for(hi - lo);
-        let base = frame_base::<T>(lo, hi, width, false);
-        Self {
-            width,
-            mask: mask(width),
-            min: T::from_key(base),
-            ..Self::new()
-        }
+        let mut v = Self::new();
+        let (base, width) = tight_frame::<T>(lo.to_key(), hi.to_key());
+        v.set_frame(base, width);
+        v
     }
 
     /// A vector of `values` at the narrowest width: two passes over the
@@ -281,9 +276,7 @@ impl<T: PackedInt> PackedVec<T> {
         let (lo, hi) = values
             .iter()
             .fold((first, first), |(lo, hi), &v| (lo.min(v), hi.max(v)));
-        let (lo, hi) = (lo.to_key(), hi.to_key());
-        let width = width_for(hi - lo);
-        let base = frame_base::<T>(lo, hi, width, false);
+        let (base, width) = tight_frame::<T>(lo.to_key(), hi.to_key());
         let len = values.len();
         let n_words = bits::words_for(len, width).expect("capacity overflow");
         // The data words, then the zero word `get` may read into.
@@ -774,8 +767,7 @@ impl<T: PackedInt> PackedVec<T> {
     /// ```
     pub fn shrink_to_fit(&mut self) {
         if let Some((lo, hi)) = self.key_range() {
-            let width = width_for(hi - lo);
-            let base = frame_base::<T>(lo, hi, width, false);
+            let (base, width) = tight_frame::<T>(lo, hi);
             if width != self.width || base != self.min.to_key() {
                 self.repack(base, width);
             }
@@ -837,10 +829,16 @@ impl<T: PackedInt> PackedVec<T> {
             bits::clear_from(&mut self.words, len * width as usize);
             self.words.truncate(new_words);
         }
-        self.width = width;
-        self.mask = new_mask;
-        self.min = T::from_key(base);
+        self.set_frame(base, width);
         self.debug_check();
+    }
+
+    /// Sets the frame (base key and width) the fields are read in; the
+    /// words must already hold the fields in it.
+    fn set_frame(&mut self, base: u64, width: u32) {
+        self.width = width;
+        self.mask = mask(width);
+        self.min = T::from_key(base);
     }
 
     /// An iterator over the values (by value: packed values cannot be
@@ -1155,10 +1153,8 @@ impl<T: PackedInt> Extend<T> for PackedVec<T> {
                 // The frame `from_slice` would choose, filled in the words
                 // already reserved (`with_capacity`, `reserve`, or kept by
                 // `clear`): replacing them would give that room back.
-                let width = width_for(hi - lo);
-                self.width = width;
-                self.mask = mask(width);
-                self.min = T::from_key(frame_base::<T>(lo, hi, width, false));
+                let (base, width) = tight_frame::<T>(lo, hi);
+                self.set_frame(base, width);
             }
         }
         self.reserve(new.len());
