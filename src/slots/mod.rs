@@ -33,6 +33,8 @@ mod column;
 mod ints;
 mod macros;
 mod record;
+#[cfg(feature = "serde")]
+mod serde_impl;
 mod shape;
 mod strs;
 mod table;
@@ -44,6 +46,8 @@ pub use self::ints::{IntColumn, IntIter, IntSlot};
 pub use self::macros::field_name as __field_name;
 pub use self::macros::{SlotColumn, SlotValue, ValueError};
 pub use self::record::Record;
+#[cfg(feature = "serde")]
+pub use self::serde_impl::RecordSeed;
 pub use self::shape::{Field, MAX_FIELDS, Shape};
 pub use self::strs::{StrColumn, StrEncoding, StrIter};
 pub use self::table::{ColumnRef, Row, Table};

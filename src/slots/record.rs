@@ -432,24 +432,15 @@ impl HeapSize for Record {
 }
 
 #[cfg(feature = "serde")]
-mod serde_impl {
-    use super::Record;
-    use serde::ser::SerializeMap;
-    use serde::{Serialize, Serializer};
-
-    impl Serialize for Record {
-        /// A map from field name to value, in field order (the shape is not
-        /// included: a record deserializes against a shape with
-        /// [`Record::from_values`](super::Record::from_values)). As for
-        /// [`Table`](super::super::Table), `serde_json` writes non-finite
-        /// floats as `null`.
-        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut map = s.serialize_map(Some(self.len()))?;
-            for (name, value) in self.iter() {
-                map.serialize_entry(name, &value.to_owned())?;
-            }
-            map.end()
-        }
+impl serde::Serialize for Record {
+    /// A map from field name to value, in field order, each value as its
+    /// field's type says (an `Option` for a nullable field). The shape is
+    /// not included: a record reads back against its shape with
+    /// [`RecordSeed`](super::RecordSeed). As for
+    /// [`Table`](super::Table), `serde_json` writes non-finite floats as
+    /// `null`.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::serde_impl::serialize_record(self, s)
     }
 }
 

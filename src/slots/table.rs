@@ -618,20 +618,36 @@ impl<'t> ColumnRef<'t> {
 
 #[cfg(feature = "serde")]
 mod serde_impl {
+    use std::fmt;
+
     use super::Table;
+    use crate::slots::SlotsError;
+    use crate::slots::serde_impl::{RowSer, RowsSeed, RowsSer};
     use crate::slots::shape::Shape;
-    use crate::slots::value::Value;
-    use serde::ser::SerializeStruct;
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use crate::slots::value::{Value, ValueRef};
+    use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
 
     impl Serialize for Table {
-        /// `{"shape": {...}, "rows": [[v, ...], ...]}`. The string columns'
-        /// encodings are not kept (a deserialized table chooses again).
-        /// Formats without non-finite floats lose them: `serde_json` writes
-        /// NaN and ±inf as `null`, which an optional float field reads back
-        /// as null and a required one refuses.
+        /// `{"shape": {...}, "rows": [[v, ...], ...]}`: each row a tuple of
+        /// its values in field order, each value as its field's type says
+        /// (an `Option` for a nullable field), so the form has no type tags
+        /// and reads back from formats that are not self-describing
+        /// (postcard, bincode) as well as from JSON. Rows are written as
+        /// they are read from the columns, without a copy of the table.
+        /// The string columns' encodings are not kept (a deserialized table
+        /// chooses again). Formats without non-finite floats lose them:
+        /// `serde_json` writes NaN and ±inf as `null`, which an optional
+        /// float field reads back as null and a required one refuses.
         fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let rows: Vec<Vec<Value>> = self.iter().map(|r| r.to_values()).collect();
+            let rows = RowsSer(self.len, |i| {
+                RowSer(
+                    &self.shape,
+                    self.columns
+                        .iter()
+                        .map(move |c| c.get(i).unwrap_or(ValueRef::Null)),
+                )
+            });
             let mut st = s.serialize_struct("Table", 2)?;
             st.serialize_field("shape", &self.shape)?;
             st.serialize_field("rows", &rows)?;
@@ -639,21 +655,75 @@ mod serde_impl {
         }
     }
 
-    #[derive(Deserialize)]
-    struct TableRepr {
-        shape: Shape,
-        rows: Vec<Vec<Value>>,
+    #[derive(serde::Deserialize)]
+    #[serde(field_identifier, rename_all = "lowercase")]
+    enum Key {
+        Shape,
+        Rows,
+    }
+
+    /// Reads the rows of `table` into it.
+    fn rows_of(table: &mut Table) -> RowsSeed<impl FnMut(&[Value]) -> Result<(), SlotsError> + '_> {
+        RowsSeed {
+            shape: table.shape.clone(),
+            push: move |values: &[Value]| {
+                let refs: Vec<ValueRef<'_>> = values.iter().map(Value::as_ref).collect();
+                table.push_row(&refs)
+            },
+        }
+    }
+
+    struct TableVisitor;
+
+    impl<'de> Visitor<'de> for TableVisitor {
+        type Value = Table;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a table: its shape, then its rows")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Table, A::Error> {
+            let shape: Shape = seq
+                .next_element()?
+                .ok_or_else(|| de::Error::invalid_length(0, &self))?;
+            let mut table = Table::new(&shape);
+            seq.next_element_seed(rows_of(&mut table))?
+                .ok_or_else(|| de::Error::invalid_length(1, &self))?;
+            Ok(table)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Table, A::Error> {
+            let mut table = None;
+            let mut rows = false;
+            while let Some(key) = map.next_key()? {
+                match key {
+                    Key::Shape if table.is_some() => {
+                        return Err(de::Error::duplicate_field("shape"));
+                    }
+                    Key::Shape => table = Some(Table::new(&map.next_value::<Shape>()?)),
+                    Key::Rows if rows => return Err(de::Error::duplicate_field("rows")),
+                    Key::Rows => {
+                        let t = table.as_mut().ok_or_else(|| {
+                            de::Error::custom("a table's `shape` must come before its `rows`")
+                        })?;
+                        map.next_value_seed(rows_of(t))?;
+                        rows = true;
+                    }
+                }
+            }
+            let table = table.ok_or_else(|| de::Error::missing_field("shape"))?;
+            if !rows {
+                return Err(de::Error::missing_field("rows"));
+            }
+            Ok(table)
+        }
     }
 
     impl<'de> Deserialize<'de> for Table {
+        /// Reads what `Serialize` wrote, checking every row against the
+        /// shape as [`Table::push_row`] does.
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            let repr = TableRepr::deserialize(d)?;
-            let mut t = Table::with_capacity(&repr.shape, repr.rows.len());
-            for row in &repr.rows {
-                let refs: Vec<_> = row.iter().map(Value::as_ref).collect();
-                t.push_row(&refs).map_err(serde::de::Error::custom)?;
-            }
-            Ok(t)
+            d.deserialize_struct("Table", &["shape", "rows"], TableVisitor)
         }
     }
 }

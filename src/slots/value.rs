@@ -339,6 +339,12 @@ impl<'a, T: Into<ValueRef<'a>>> From<Option<T>> for ValueRef<'a> {
 }
 
 /// An owned field value.
+///
+/// With the `serde` feature a `Value` on its own is written bare (`7`,
+/// `"ada"`, `null`) and read back by its form, which needs a
+/// self-describing format such as JSON. [`Record`](super::Record) and
+/// [`Table`](super::Table) do not go through it: they write each value as
+/// its field's type says, and read back from any format.
 #[derive(Debug, Clone, PartialEq, PartialOrd, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(untagged))]

@@ -14,6 +14,8 @@ mod heap_size;
 mod intern;
 mod measure_api;
 mod packed;
+#[cfg(feature = "serde")]
+mod serde_formats;
 mod slots;
 mod weak;
 

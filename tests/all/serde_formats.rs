@@ -1,0 +1,185 @@
+//! Every serde form round-trips through a format that is not
+//! self-describing (postcard: no field names, no type tags), as well as
+//! through JSON: none may rely on `deserialize_any`.
+
+use leanmem::deque::{Deque, InlineDeque};
+use leanmem::intern::{ConcurrentInterner, FrozenInterner, Interner, Symbol};
+use leanmem::packed::{BlockPackedVec, PackedVec};
+use leanmem::slots::{FieldType, Record, Shape, Table, Value, ValueRef};
+use leanmem::weak::CacheStats;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// `x` written by postcard and read back.
+fn postcard<T: Serialize + DeserializeOwned>(x: &T) -> T {
+    let bytes = postcard::to_allocvec(x).expect("serializes");
+    postcard::from_bytes(&bytes).expect("deserializes")
+}
+
+#[test]
+fn deques_interners_and_packed_vectors() {
+    let mut d: Deque<String> = Deque::with_maxlen(3);
+    d.extend(["a", "b", "c", "d"].map(String::from));
+    let back = postcard(&d);
+    assert_eq!(back, d);
+    assert_eq!(back.maxlen(), Some(3));
+    let i: InlineDeque<u8, 4> = [1, 2, 3].into_iter().collect();
+    assert_eq!(postcard(&i), i);
+
+    let words = ["", "a", "héllo", "a\0b", "zz"];
+    let interner: Interner = words.into_iter().collect();
+    let back = postcard(&interner);
+    assert_eq!(
+        back.iter().collect::<Vec<_>>(),
+        interner.iter().collect::<Vec<_>>()
+    );
+    let frozen: FrozenInterner = postcard(&interner.clone().freeze());
+    assert_eq!(frozen.get("héllo"), interner.get("héllo"));
+    let conc: ConcurrentInterner = postcard(&ConcurrentInterner::from_iter(words));
+    assert_eq!(conc.get("zz"), interner.get("zz"));
+    let syms: Vec<Symbol> = words.iter().map(|w| interner.get(w).unwrap()).collect();
+    assert_eq!(postcard(&syms), syms);
+
+    let p: PackedVec<i32> = PackedVec::from_slice(&[-5, 0, 7, i32::MAX]);
+    assert_eq!(postcard(&p), p);
+    let ts: Vec<u64> = (0..1000).map(|k| 1_700_000_000 + 3 * k).collect();
+    let b = BlockPackedVec::from_slice(&ts);
+    assert_eq!(postcard(&b), b);
+
+    let stats = CacheStats::default();
+    assert_eq!(postcard(&stats), stats);
+}
+
+fn shape() -> Shape {
+    Shape::named(
+        "Row",
+        [
+            ("i", FieldType::INT),
+            ("oi", FieldType::INT.optional()),
+            ("f", FieldType::FLOAT),
+            ("of", FieldType::FLOAT.optional()),
+            ("b", FieldType::BOOL),
+            ("ob", FieldType::BOOL.optional()),
+            ("s", FieldType::STR),
+            ("os", FieldType::STR.optional()),
+        ],
+    )
+    .unwrap()
+}
+
+fn row(i: usize) -> Vec<Value> {
+    let null_or = |period: usize, v: Value| if i % period == 0 { Value::Null } else { v };
+    vec![
+        Value::Int(-(i as i64)),
+        null_or(3, Value::Int(i64::MAX - i as i64)),
+        Value::Float(i as f64 / 4.0),
+        null_or(5, Value::Float(-0.0)),
+        Value::Bool(i % 2 == 0),
+        null_or(7, Value::Bool(true)),
+        Value::Str(format!("s{i}")),
+        null_or(2, Value::Str("é".repeat(i % 4))),
+    ]
+}
+
+fn table(rows: usize) -> Table {
+    let shape = shape();
+    let mut t = Table::new(&shape);
+    for i in 0..rows {
+        let values = row(i);
+        let refs: Vec<ValueRef<'_>> = values.iter().map(Value::as_ref).collect();
+        t.push_row(&refs).unwrap();
+    }
+    t
+}
+
+#[test]
+fn shapes_and_tables() {
+    let s = shape();
+    assert_eq!(postcard(&s), s);
+    for rows in [0, 1, 100] {
+        let t = table(rows);
+        let back = postcard(&t);
+        assert_eq!(back, t, "{rows} rows");
+        assert_eq!(back.shape(), t.shape());
+        // JSON keeps its form: the shape, then rows as arrays.
+        let json = serde_json::to_string(&t).unwrap();
+        assert_eq!(serde_json::from_str::<Table>(&json).unwrap(), t);
+    }
+    let json = serde_json::to_string(&table(1)).unwrap();
+    assert!(
+        json.ends_with(r#""rows":[[0,null,0.0,null,true,null,"s0",null]]}"#),
+        "{json}"
+    );
+}
+
+#[test]
+fn records_read_back_against_their_shape() {
+    use leanmem::slots::RecordSeed;
+    use serde::de::DeserializeSeed;
+
+    let shape = shape();
+    for i in 0..8 {
+        let values = row(i);
+        let r = Record::from_values(&shape, &values).unwrap();
+        let bytes = postcard::to_allocvec(&r).unwrap();
+        let mut de = postcard::Deserializer::from_bytes(&bytes);
+        assert_eq!(
+            RecordSeed::new(&shape).deserialize(&mut de).unwrap(),
+            r,
+            "row {i}"
+        );
+        let json = serde_json::to_string(&r).unwrap();
+        let mut de = serde_json::Deserializer::from_str(&json);
+        assert_eq!(
+            RecordSeed::new(&shape).deserialize(&mut de).unwrap(),
+            r,
+            "row {i}"
+        );
+    }
+    let read = |json: &str| {
+        let mut de = serde_json::Deserializer::from_str(json);
+        RecordSeed::new(&shape)
+            .deserialize(&mut de)
+            .map_err(|e| e.to_string())
+    };
+    // Any order; nullable fields may be left out.
+    let r = read(r#"{"s":"x","b":false,"f":1,"i":2}"#).unwrap();
+    assert_eq!(r.get("f").unwrap(), ValueRef::Float(1.0));
+    assert_eq!(r.get("os").unwrap(), ValueRef::Null);
+    let err = read(r#"{"s":"x","b":false,"f":1}"#).unwrap_err();
+    assert!(err.contains("missing field `i`"), "{err}");
+    let err = read(r#"{"i":1,"i":2,"s":"x","b":false,"f":1}"#).unwrap_err();
+    assert!(err.contains("duplicate field `i`"), "{err}");
+    let err = read(r#"{"i":1,"age":2}"#).unwrap_err();
+    assert!(err.contains("age"), "{err}");
+    assert!(read(r#"{"i":"one","s":"x","b":false,"f":1}"#).is_err());
+    assert!(read(r#"{"i":null,"s":"x","b":false,"f":1}"#).is_err());
+}
+
+#[test]
+fn tables_refuse_what_does_not_fit_their_shape() {
+    let s = serde_json::to_string(&shape()).unwrap();
+    let read = |rows: &str| {
+        serde_json::from_str::<Table>(&format!(r#"{{"shape":{s},"rows":{rows}}}"#))
+            .map_err(|e| e.to_string())
+    };
+    let good = r#"[[1,null,0.5,null,true,null,"a",null]]"#;
+    assert_eq!(read(good).unwrap().len(), 1);
+    // A float field takes an integer; nothing else converts.
+    assert!(read(r#"[[1,2,3,4.5,true,false,"a","b"]]"#).is_ok());
+    let err = read(r#"[[1,null,0.5,null,true,null,"a"]]"#).unwrap_err();
+    assert!(err.contains("invalid length 7"), "{err}");
+    let err = read(r#"[[1,null,0.5,null,true,null,"a",null,9]]"#).unwrap_err();
+    assert!(err.contains("invalid length 9"), "{err}");
+    assert!(read(r#"[[1.5,null,0.5,null,true,null,"a",null]]"#).is_err());
+    assert!(read(r#"[[null,null,0.5,null,true,null,"a",null]]"#).is_err());
+    let err = serde_json::from_str::<Table>(&format!(r#"{{"rows":[],"shape":{s}}}"#))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("`shape` must come before its `rows`"), "{err}");
+    assert!(serde_json::from_str::<Table>(&format!(r#"{{"shape":{s}}}"#)).is_err());
+    assert!(serde_json::from_str::<Table>(&format!(r#"{{"shape":{s},"rows":[],"x":1}}"#)).is_err());
+    // Postcard: a truncated table is an error, not a shorter table.
+    let bytes = postcard::to_allocvec(&table(10)).unwrap();
+    assert!(postcard::from_bytes::<Table>(&bytes[..bytes.len() - 1]).is_err());
+}
