@@ -329,7 +329,9 @@ impl<C> Nullable<C> {
         &self.valid
     }
 
-    /// The values, with placeholders (0, 0.0, false, "") where null.
+    /// The values, with placeholders where null: `0.0`, `false` and `""`,
+    /// and for integers a value that does not widen the chunk's packing
+    /// (the row before's, or the column's first value for leading nulls).
     #[must_use]
     pub fn values(&self) -> &C {
         &self.values
@@ -356,7 +358,10 @@ impl<T: IntSlot> Nullable<IntColumn<T>> {
     /// Appends a value or a null.
     pub fn push(&mut self, x: Option<T>) {
         self.valid.push(x.is_some());
-        self.values.push_i64(x.map_or(0, T::to_i64));
+        match x {
+            Some(x) => self.values.push(x),
+            None => self.values.push_null(),
+        }
     }
 
     /// Row `i`: `None` past the end, `Some(None)` where null.

@@ -2,7 +2,7 @@
 
 use std::marker::PhantomData;
 
-use super::column::{CHUNK, split};
+use super::column::{BoolColumn, CHUNK, split};
 use crate::measure::{HeapContext, HeapSize};
 use crate::packed::{PackedInt, PackedVec};
 
@@ -10,10 +10,19 @@ use crate::packed::{PackedInt, PackedVec};
 /// [`PackedVec`] (each with its own minimum and bit width, so a column of
 /// ids or timestamps costs a few bits per row), the last one a plain
 /// `Vec` that is appended to.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// A null (pushed by [`push_null`](Self::push_null)) stores a placeholder
+/// that cannot widen its chunk's frame: the value of the row before it, and
+/// for the nulls before the column's first value, that value once it comes
+/// (while they are still in the tail). A 0 there would cost a chunk of
+/// timestamps 31 bits a row instead of 12.
+#[derive(Debug, Clone)]
 pub(crate) struct IntChunks<P: PackedInt> {
     sealed: Vec<PackedVec<P>>,
     tail: Vec<P>,
+    /// Rows before the first one stored by `push` or `set`: nulls whose
+    /// placeholder waits for the column's first value.
+    lead: usize,
 }
 
 impl<P: PackedInt> Default for IntChunks<P> {
@@ -21,7 +30,24 @@ impl<P: PackedInt> Default for IntChunks<P> {
         Self {
             sealed: Vec::new(),
             tail: Vec::new(),
+            lead: 0,
         }
+    }
+}
+
+/// The stored values, not the bookkeeping of placeholders.
+impl<P: PackedInt> PartialEq for IntChunks<P> {
+    fn eq(&self, other: &Self) -> bool {
+        self.sealed == other.sealed && self.tail == other.tail
+    }
+}
+
+impl<P: PackedInt> Eq for IntChunks<P> {}
+
+impl<P: PackedInt> std::hash::Hash for IntChunks<P> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.sealed.hash(state);
+        self.tail.hash(state);
     }
 }
 
@@ -30,8 +56,32 @@ impl<P: PackedInt> IntChunks<P> {
         self.sealed.len() * CHUNK + self.tail.len()
     }
 
+    /// Appends a value.
     #[inline]
     pub(crate) fn push(&mut self, x: P) {
+        if self.lead == self.len() && self.lead > 0 {
+            // Every row so far is a null: those not sealed yet take this
+            // value as their placeholder (sealed ones are all nulls, and
+            // packed at width 0).
+            self.tail.fill(x);
+        }
+        self.push_raw(x);
+    }
+
+    /// Appends a placeholder for a null (see the type's docs).
+    pub(crate) fn push_null(&mut self) {
+        if self.lead == self.len() {
+            self.lead += 1;
+        }
+        let before = match self.tail.last() {
+            Some(&x) => Some(x),
+            None => self.sealed.last().and_then(PackedVec::last),
+        };
+        self.push_raw(before.unwrap_or_default());
+    }
+
+    #[inline]
+    fn push_raw(&mut self, x: P) {
         if self.tail.len() == CHUNK {
             self.sealed.push(PackedVec::from_slice(&self.tail));
             // The tail keeps its capacity for the next chunk, and no more
@@ -55,6 +105,7 @@ impl<P: PackedInt> IntChunks<P> {
     /// Replaces row `i`; a sealed chunk re-packs if the value does not fit
     /// its frame. `false` past the end.
     pub(crate) fn set(&mut self, i: usize, x: P) -> bool {
+        self.lead = self.lead.min(i);
         let (c, j) = split(i);
         if c < self.sealed.len() {
             self.sealed[c].set(j, x).is_some()
@@ -86,6 +137,7 @@ impl<P: PackedInt> IntChunks<P> {
     pub(crate) fn clear(&mut self) {
         self.sealed.clear();
         self.tail.clear();
+        self.lead = 0;
     }
 
     pub(crate) fn iter(&self) -> ChunkIter<'_, P> {
@@ -329,6 +381,24 @@ impl<T: IntSlot> IntColumn<T> {
 
     pub(crate) fn set_i64(&mut self, i: usize, x: i64) -> bool {
         self.data.set(i, x)
+    }
+
+    /// Appends a null's placeholder: a value that does not widen the
+    /// chunk (see [`IntChunks`]).
+    pub(crate) fn push_null(&mut self) {
+        self.data.push_null();
+    }
+
+    /// Whether the rows where `valid` is set hold the same values (the
+    /// others hold placeholders, which may differ).
+    pub(crate) fn eq_where(&self, other: &Self, valid: &BoolColumn) -> bool {
+        self.len() == other.len()
+            && self
+                .data
+                .iter()
+                .zip(other.data.iter())
+                .zip(valid.iter())
+                .all(|((a, b), v)| !v || a == b)
     }
 
     /// Reserves room for `rows` more rows.

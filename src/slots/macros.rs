@@ -88,6 +88,16 @@ pub trait SlotColumn<T>: Default + Clone + Debug + HeapSize {
     fn can_push(&self, value: &T) -> bool;
     /// Appends a value checked with [`can_push`](Self::can_push).
     fn push_value(&mut self, value: &T);
+    /// Appends the placeholder of a null in a [`Nullable`] column: by
+    /// default `T::default()`; integer columns choose a value that does
+    /// not widen their packing.
+    #[doc(hidden)]
+    fn push_null(&mut self)
+    where
+        T: Default,
+    {
+        self.push_value(&T::default());
+    }
     /// Row `i`, owned.
     fn get_value(&self, i: usize) -> Option<T>;
     /// Row `i`, borrowed.
@@ -121,6 +131,7 @@ macro_rules! int_value {
             fn can_push(&self, _: &$t) -> bool { true }
             #[inline]
             fn push_value(&mut self, value: &$t) { self.push(*value) }
+            fn push_null(&mut self) { IntColumn::push_null(self) }
             #[inline]
             fn get_value(&self, i: usize) -> Option<$t> { self.get(i) }
             #[inline]
@@ -247,7 +258,7 @@ where
         let (values, valid) = self.parts_mut();
         match value {
             Some(v) => values.push_value(v),
-            None => values.push_value(&T::default()),
+            None => values.push_null(),
         }
         valid.push(value.is_some());
     }

@@ -19,11 +19,25 @@ enum Data {
     Str(StrColumn),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 struct Column {
     data: Data,
     /// Validity bits, for nullable fields only.
     valid: Option<BoolColumn>,
+}
+
+/// Equal values, and nulls in the same rows: not the placeholders under
+/// the nulls, which depend on the order of pushes and sets.
+impl PartialEq for Column {
+    fn eq(&self, other: &Self) -> bool {
+        if self.valid != other.valid {
+            return false;
+        }
+        match (&self.data, &other.data, &self.valid) {
+            (Data::Int(a), Data::Int(b), Some(valid)) => a.eq_where(b, valid),
+            (a, b, _) => a == b,
+        }
+    }
 }
 
 impl Column {
@@ -43,7 +57,10 @@ impl Column {
     /// Appends a value already checked against the field's type.
     fn push(&mut self, v: ValueRef<'_>) -> Result<(), SlotsError> {
         match &mut self.data {
-            Data::Int(c) => c.push_i64(v.as_int().unwrap_or(0)),
+            Data::Int(c) => match v.as_int() {
+                Some(x) => c.push_i64(x),
+                None => c.push_null(),
+            },
             Data::Float(c) => c.push(v.as_float().unwrap_or(0.0)),
             Data::Bool(c) => c.push(v.as_bool().unwrap_or(false)),
             Data::Str(c) => c.push(v.as_str().unwrap_or(""))?,
@@ -360,7 +377,8 @@ impl Table {
         }
         let column = &mut self.columns[f];
         match &mut column.data {
-            Data::Int(c) => c.set_i64(i, value.as_int().unwrap_or(0)),
+            // A null keeps the old value as its placeholder: no re-pack.
+            Data::Int(c) => value.as_int().is_none_or(|x| c.set_i64(i, x)),
             Data::Float(c) => c.set(i, value.as_float().unwrap_or(0.0)),
             Data::Bool(c) => c.set(i, value.as_bool().unwrap_or(false)),
             Data::Str(c) => c.set(i, value.as_str().unwrap_or(""))?,

@@ -956,3 +956,102 @@ fn serde_round_trips_nullable_fields_of_every_kind() {
     assert_eq!(v["oi"], serde_json::Value::Null);
     assert_eq!(v["i"], serde_json::json!(-39));
 }
+
+leanmem::slots! {
+    /// A reading that may be missing.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Reading {
+        pub at: Option<i64>,
+    }
+    pub table ReadingTable;
+}
+
+/// A null in a nullable integer column costs its validity bit and no
+/// more: its placeholder stays inside the chunk's frame, so timestamps
+/// keep their 12-bit packing (a 0 there made it 31 bits).
+#[test]
+fn nulls_do_not_widen_the_packing_of_integer_columns() {
+    let shape = Shape::new([("at", FieldType::INT.optional())]).unwrap();
+    let n = 2 * CHUNK + 100;
+    let at = |i: usize| 1_700_000_000 + i as i64;
+    // Nulls every third row, a leading run of them, and a chunk of them.
+    let nulls: [&dyn Fn(usize) -> bool; 3] = [&|i| i % 3 == 0, &|i| i < 100, &|i| {
+        (CHUNK..2 * CHUNK).contains(&i) || i % 7 == 1
+    }];
+    for (k, null) in nulls.iter().enumerate() {
+        let table_of = |with_nulls: bool| {
+            let mut t = Table::new(&shape);
+            for i in 0..n {
+                let v = if with_nulls && null(i) {
+                    ValueRef::Null
+                } else {
+                    at(i).into()
+                };
+                t.push_row(&[v]).unwrap();
+            }
+            t
+        };
+        let (dense, holey) = (table_of(false), table_of(true));
+        assert!(
+            holey.heap_size() <= dense.heap_size(),
+            "pattern {k}: {} bytes with nulls, {} without",
+            holey.heap_size(),
+            dense.heap_size()
+        );
+        for i in 0..n {
+            let want = if null(i) {
+                ValueRef::Null
+            } else {
+                ValueRef::Int(at(i))
+            };
+            assert_eq!(
+                holey.get(i, "at").unwrap(),
+                Some(want),
+                "pattern {k}, row {i}"
+            );
+        }
+        let macro_of = |with_nulls: bool| {
+            (0..n)
+                .map(|i| Reading {
+                    at: (!(with_nulls && null(i))).then(|| at(i)),
+                })
+                .collect::<ReadingTable>()
+        };
+        let (dense, holey) = (macro_of(false), macro_of(true));
+        assert!(holey.heap_size() <= dense.heap_size(), "pattern {k}");
+        assert_eq!(holey.get(3).unwrap().at, (!null(3)).then(|| at(3)));
+    }
+}
+
+/// Setting a row to null keeps its old value as the placeholder (no
+/// re-pack), and equality looks past placeholders.
+#[test]
+fn null_placeholders_do_not_change_size_or_equality() {
+    let shape = Shape::new([("at", FieldType::INT.optional())]).unwrap();
+    let n = CHUNK + 10;
+    let mut a = Table::new(&shape);
+    let mut b = Table::new(&shape);
+    for i in 0..n {
+        let x = ValueRef::Int(1_700_000_000 + i as i64);
+        a.push_row(&[if i % 2 == 0 { ValueRef::Null } else { x }])
+            .unwrap();
+        b.push_row(&[x]).unwrap();
+    }
+    assert_ne!(a, b);
+    let before = b.heap_size();
+    for i in (0..n).step_by(2) {
+        assert_eq!(b.set(i, "at", ValueRef::Null), Ok(true));
+    }
+    assert_eq!(
+        b.heap_size(),
+        before,
+        "a null set in a sealed chunk re-packed it"
+    );
+    // Placeholders differ (the pushed nulls hold the row before's value,
+    // the set ones their own), the tables do not.
+    assert_eq!(a, b);
+    b.set(1, "at", 5).unwrap();
+    assert_ne!(a, b);
+    a.set(1, "at", 5).unwrap();
+    assert_eq!(a, b);
+}
