@@ -469,7 +469,10 @@ impl Shard {
         }
     }
 
-    /// The writers' mutex.
+    /// The writers' mutex. A poisoned one is taken as is: the only user
+    /// code that runs while it is held is the hasher, in
+    /// [`ConcurrentInterner::insert`] before anything changes, so after a
+    /// panic the count and the table still agree.
     fn lock(&self) -> MutexGuard<'_, ShardState> {
         self.writers
             .0
@@ -938,6 +941,11 @@ impl<S: BuildHasher> ConcurrentInterner<S> {
 
     /// The locked part of [`try_intern_within`](Self::try_intern_within):
     /// `s`, with `hash`, was not in shard `index`'s table a moment ago.
+    ///
+    /// The user's hasher runs here only while a full table is rebuilt,
+    /// which comes before anything changes: if the hasher panics, no symbol
+    /// was counted, no entry published, and the shard keeps its table and
+    /// count (its mutex is poisoned, which [`Shard::lock`] ignores).
     #[inline(never)]
     fn insert(
         &self,
@@ -953,6 +961,12 @@ impl<S: BuildHasher> ConcurrentInterner<S> {
             Probe::Found(v) => return Ok(symbol_of_value(v)),
             Probe::Vacant(at) => at,
         };
+        // A full table grows before anything changes (see above), with
+        // value bits for about the symbol this string will get.
+        let mut grown = (state.count >= table.limit).then(|| {
+            let expected = self.len.0.load(Relaxed).saturating_add(1);
+            self.grown(table, state.count, expected.min(MAX_STRINGS) as u32)
+        });
         // One read-modify-write of the shared counter (a load first, as a
         // compare-exchange loop takes, would fetch its cache line twice from
         // the core that bumped it last). A bump past the limit is undone:
@@ -963,7 +977,13 @@ impl<S: BuildHasher> ConcurrentInterner<S> {
             return Err(InternError::SymbolsExhausted);
         }
         let value = symbol as u32 + 1;
-        let grow = state.count >= table.limit || !table.fits(value);
+        if !grown.as_ref().map_or(table.fits(value), |g| g.fits(value)) {
+            // Other shards took so many symbols since the table was sized
+            // that `value` needs more value bits: widened without hashing
+            // (the symbol is taken, nothing may fail now).
+            let narrow = grown.take().unwrap_or_else(|| table.snapshot());
+            grown = Some(narrow.widened(u64::from(value) * 2));
+        }
         let at = self.arenas[reader_slot()]
             .0
             .lock()
@@ -972,26 +992,28 @@ impl<S: BuildHasher> ConcurrentInterner<S> {
         // Entry first, then the slot: a reader that sees the slot's value
         // finds it published (see the protocol on `Shard`).
         self.entries.publish(symbol, at);
-        let table = shard.table_locked(&state);
-        if grow {
-            let grown = self.grown(table, state.count, hash, value);
-            self.replace_table(index, grown, &state);
-        } else {
-            table.fill(vacant, hash, value);
+        match grown {
+            Some(mut grown) => {
+                grown.insert_unique(hash, value);
+                self.replace_table(index, SharedTable::new(grown), &state);
+            }
+            None => table.fill(vacant, hash, value),
         }
         state.count += 1;
         Ok(symbol_at(symbol))
     }
 
     /// A copy of `table` (holding `count` strings) grown by a quarter, with
-    /// `value` (of a string with `hash`) added.
+    /// value bits for values up to twice `expected`. Hashes every string
+    /// again (with the user's hasher, which may panic) unless the entries
+    /// can move by their stored bits.
     #[cold]
-    fn grown(&self, table: &SharedTable, count: usize, hash: u64, value: u32) -> SharedTable {
+    fn grown(&self, table: &SharedTable, count: usize, expected: u32) -> Table {
         let max = table.limit;
         let entries = (max + (max >> 2)).max(count + 1).max(8);
-        let empty = Table::growing(entries, u64::from(value) * 2);
+        let empty = Table::growing(entries, u64::from(expected) * 2);
         let old = table.snapshot();
-        let mut table = if old.can_move_into(&empty) {
+        if old.can_move_into(&empty) {
             old.move_into(empty, Order::Values)
         } else {
             let mut table = empty;
@@ -999,9 +1021,7 @@ impl<S: BuildHasher> ConcurrentInterner<S> {
                 table.insert_unique(hash_str(&self.hasher, self.resolve_value(v)), v);
             }
             table
-        };
-        table.insert_unique(hash, value);
-        SharedTable::new(table)
+        }
     }
 
     #[inline]

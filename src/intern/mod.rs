@@ -65,6 +65,13 @@
 //! chosen with `with_hasher`. The table never stores hashes, so growing it
 //! hashes every string again; the growth factor keeps that to about four
 //! extra hashes per string over an interner's life.
+//!
+//! A hasher that panics makes the call that ran it panic, and leaves the
+//! interner holding what it held (its capacity may have grown): a table is
+//! rebuilt aside and replaces the old one only once complete, and
+//! [`ConcurrentInterner`] rebuilds a full table before it counts the new
+//! string's symbol. Its writers' mutex is then poisoned; later calls take it
+//! as is and work normally.
 
 mod concurrent;
 mod frozen;

@@ -340,6 +340,43 @@ impl Table {
         self.short && empty.short && self.mask & !empty.mask == 0
     }
 
+    /// This table with value bits for values up to `max_value`, made from
+    /// the slots alone: no string is hashed again (for a writer that has
+    /// already taken the symbol it inserts). A long table keeps every entry
+    /// in its bucket (homes come from the whole hash) and only gives the
+    /// fingerprint bits that become value bits up; a short one moves its
+    /// entries by their shorter fingerprints into as many buckets. If those
+    /// are too few to place entries well (see [`is_short`]) it stays short
+    /// (as correct, only slower) and takes one entry more than it holds,
+    /// the one it is widened for: the next insertion grows it.
+    pub(crate) fn widened(mut self, max_value: u64) -> Table {
+        let mask = mask_for(max_value.max(self.limit as u64)) | self.mask;
+        if mask == self.mask {
+            return self;
+        }
+        if self.short {
+            let empty = Table {
+                slots: vec![0u32; self.slots.len()].into_boxed_slice(),
+                limit: self.limit,
+                mask,
+                short: true,
+            };
+            let mut table = self.move_into(empty, Order::Kept);
+            if !is_short(table.slots.len(), mask) {
+                table.limit = table.limit.min(table.values().count() + 1);
+            }
+            return table;
+        }
+        // Value bits are below the fingerprint's, and an entry's value is
+        // not zero: a full slot stays full.
+        let keep = !mask | self.mask;
+        for slot in &mut self.slots {
+            *slot &= keep;
+        }
+        self.mask = mask;
+        self
+    }
+
     /// Moves every entry into `empty` (an empty table with room for them,
     /// which [`can_move_into`](Self::can_move_into) accepts) by the bits
     /// stored in the slots alone, without the strings' hashes.

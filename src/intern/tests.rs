@@ -7,7 +7,7 @@ use std::hash::BuildHasher;
 use super::concurrent::locate_for_tests as locate;
 #[cfg(feature = "serde")]
 use super::concurrent::reader_slot_for_tests;
-use super::table::{buckets_for, growing_buckets, max_entries};
+use super::table::{self, buckets_for, growing_buckets, max_entries};
 use super::*;
 
 /// A hasher that sends every string to the same hash: the worst case.
@@ -655,4 +655,186 @@ fn reserving_past_the_address_space_panics_as_vec_does() {
 #[should_panic(expected = "capacity overflow")]
 fn capacity_past_the_address_space_panics_as_vec_does() {
     let _ = Interner::with_capacity(usize::MAX, 0);
+}
+
+/// A probe key that is one value.
+struct Value(u32);
+
+impl table::Key for Value {
+    fn is(&self, value: u32) -> bool {
+        value == self.0
+    }
+}
+
+/// A well-mixed hash of `n`.
+fn mixed(n: u64) -> u64 {
+    let mut z = n.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Widening the value bits of a short table (whose homes come from the
+/// fingerprint, which loses bits) and of a long one (homes from the whole
+/// hash) keeps every entry found and the table's kind, whatever bits the
+/// fingerprint keeps: none at all in the last step.
+#[test]
+fn widened_tables_find_every_entry_without_hashing() {
+    for (entries, short) in [(1000, true), (50_000, false)] {
+        let mut t = table::Table::growing(entries, 2 * entries as u64);
+        assert!(
+            format!("{t:?}").contains(&format!("short: {short}")),
+            "{t:?}"
+        );
+        for v in 1..=entries as u32 {
+            t.insert_unique(mixed(u64::from(v)), v);
+        }
+        for max_value in [1u64 << 20, 1 << 24, 1 << 31] {
+            t = t.widened(max_value);
+            assert!(
+                format!("{t:?}").contains(&format!("short: {short}")),
+                "{t:?}"
+            );
+            assert!(t.fits((max_value - 1) as u32));
+            for v in 1..=entries as u32 {
+                assert!(
+                    matches!(t.probe(mixed(u64::from(v)), &Value(v)), table::Probe::Found(f) if f == v),
+                    "{entries} entries, widened to {max_value}: value {v}"
+                );
+            }
+            let absent = entries as u32 + 1;
+            assert!(matches!(
+                t.probe(mixed(u64::from(absent)), &Value(absent)),
+                table::Probe::Vacant(_)
+            ));
+        }
+    }
+}
+
+/// A hasher for two shards: strings starting with `b` go to shard 1, the
+/// others to shard 0. Hashing `a0` while armed runs `meanwhile` (once).
+#[derive(Clone)]
+struct Meanwhile {
+    armed: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    meanwhile: std::sync::Arc<std::sync::Barrier>,
+}
+
+struct MeanwhileHasher {
+    inner: std::hash::DefaultHasher,
+    shard: u64,
+    hook: Option<Meanwhile>,
+}
+
+impl Hasher for MeanwhileHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.shard = u64::from(bytes.first() == Some(&b'b'));
+        if bytes == b"a0" {
+            if let Some(hook) = self.hook.take() {
+                if hook.armed.swap(false, std::sync::atomic::Ordering::SeqCst) {
+                    // Let the other thread intern, and wait until it is done.
+                    hook.meanwhile.wait();
+                    hook.meanwhile.wait();
+                }
+            }
+        }
+        self.inner.write(bytes);
+    }
+    fn finish(&self) -> u64 {
+        self.inner.finish() & !1 | self.shard
+    }
+}
+
+impl BuildHasher for Meanwhile {
+    type Hasher = MeanwhileHasher;
+    fn build_hasher(&self) -> MeanwhileHasher {
+        MeanwhileHasher {
+            inner: std::hash::DefaultHasher::new(),
+            shard: 0,
+            hook: Some(self.clone()),
+        }
+    }
+}
+
+/// A writer rebuilds its shard's table (hashing its strings again) before
+/// it takes a symbol, sizing the value bits for the symbol it expects.
+/// Another thread interning more strings than there were, meanwhile, into
+/// another shard, hands it a symbol past those bits: the table is widened
+/// without hashing, and every string is still found under its symbol.
+#[test]
+fn concurrent_symbols_taken_during_a_rebuild_still_fit() {
+    use std::sync::atomic::Ordering;
+
+    let hasher = Meanwhile {
+        armed: Default::default(),
+        meanwhile: std::sync::Arc::new(std::sync::Barrier::new(2)),
+    };
+    let c = ConcurrentInterner::with_shards_and_hasher(2, hasher.clone());
+    let mut expect: Vec<(String, Symbol)> = (0..30_000)
+        .map(|n| {
+            let s = format!("a{n}");
+            (s.clone(), c.intern(&s))
+        })
+        .collect();
+    hasher.armed.store(true, Ordering::SeqCst);
+    std::thread::scope(|scope| {
+        let other = scope.spawn(|| {
+            hasher.meanwhile.wait();
+            // More strings than the interner held: the writer's symbol
+            // needs another value bit.
+            let got: Vec<(String, Symbol)> = (0..40_000)
+                .map(|n| {
+                    let s = format!("b{n}");
+                    (s.clone(), c.intern(&s))
+                })
+                .collect();
+            hasher.meanwhile.wait();
+            got
+        });
+        let mut n = 0;
+        while hasher.armed.load(Ordering::SeqCst) {
+            let s = format!("x{n}");
+            expect.push((s.clone(), c.intern(&s)));
+            n += 1;
+            assert!(n < 500_000, "no rebuild hashed the strings again");
+        }
+        expect.extend(other.join().unwrap());
+    });
+    expect.sort_by_key(|&(_, sym)| sym);
+    assert_eq!(c.len(), expect.len());
+    for (k, (s, sym)) in expect.iter().enumerate() {
+        assert_eq!(sym.to_usize(), k);
+        assert_eq!(c.get(s), Some(*sym), "{s:?}");
+        assert_eq!(c.resolve(*sym), Some(s.as_str()));
+    }
+    let more: Vec<_> = (0..20_000).map(|n| c.intern(&format!("y{n}"))).collect();
+    for (n, sym) in more.iter().enumerate() {
+        assert_eq!(c.get(&format!("y{n}")), Some(*sym));
+    }
+}
+
+/// A shard that gets few strings while another gets many runs out of value
+/// bits before it is full: its table is widened without hashing (here a
+/// short table left with too few fingerprint bits, which the next
+/// insertion rebuilds), and every string stays found.
+#[test]
+fn concurrent_shard_left_behind_is_widened() {
+    let hasher = Meanwhile {
+        armed: Default::default(),
+        meanwhile: std::sync::Arc::new(std::sync::Barrier::new(1)),
+    };
+    let c = ConcurrentInterner::with_shards_and_hasher(2, hasher);
+    let mut expect: Vec<(String, Symbol)> = Vec::new();
+    let mut intern = |s: String| {
+        let sym = c.intern(&s);
+        expect.push((s, sym));
+    };
+    (0..3000).for_each(|n| intern(format!("a{n}")));
+    (0..200_000).for_each(|n| intern(format!("b{n}")));
+    (3000..3100).for_each(|n| intern(format!("a{n}")));
+    assert_eq!(c.len(), expect.len());
+    for (k, (s, sym)) in expect.iter().enumerate() {
+        assert_eq!(sym.to_usize(), k);
+        assert_eq!(c.get(s), Some(*sym), "{s:?}");
+        assert_eq!(c.resolve(*sym), Some(s.as_str()));
+    }
 }

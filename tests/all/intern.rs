@@ -506,3 +506,235 @@ fn lookups_run_while_writers_grow_the_same_shards() {
         ConcurrentInterner::from(single.clone())
     });
 }
+
+/// A user's hasher that fails: while armed (by any clone), hashing the
+/// string `victim` panics. Otherwise it is std's `DefaultHasher`.
+#[derive(Clone)]
+struct Tripwire {
+    armed: Arc<std::sync::atomic::AtomicBool>,
+    victim: &'static str,
+}
+
+struct TripHasher {
+    inner: std::hash::DefaultHasher,
+    victim: Option<&'static str>,
+}
+
+impl Tripwire {
+    fn new(victim: &'static str) -> Self {
+        Self {
+            armed: Arc::default(),
+            victim,
+        }
+    }
+
+    fn arm(&self, armed: bool) {
+        self.armed.store(armed, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl std::hash::Hasher for TripHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        if let Some(victim) = self.victim.filter(|v| v.as_bytes() == bytes) {
+            panic!("tripwire: the hasher fails on {victim:?}");
+        }
+        self.inner.write(bytes);
+    }
+    fn finish(&self) -> u64 {
+        self.inner.finish()
+    }
+}
+
+impl std::hash::BuildHasher for Tripwire {
+    type Hasher = TripHasher;
+    fn build_hasher(&self) -> TripHasher {
+        let armed = self.armed.load(std::sync::atomic::Ordering::SeqCst);
+        TripHasher {
+            inner: std::hash::DefaultHasher::new(),
+            victim: armed.then_some(self.victim),
+        }
+    }
+}
+
+/// Whether `f` panicked.
+fn panics<R>(f: impl FnOnce() -> R) -> bool {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).is_err()
+}
+
+/// What every interner must keep after a call panicked: exactly the strings
+/// of `expect`, each found under its one symbol, and no string that
+/// resolves but is not found (a later `intern` would give it a second
+/// symbol).
+macro_rules! assert_consistent {
+    ($i:expr, $expect:expr) => {{
+        let (i, expect) = (&$i, &$expect);
+        assert_eq!(i.len(), expect.len(), "len");
+        for (s, sym) in expect.iter() {
+            assert_eq!(i.get(s), Some(*sym), "get({s:?})");
+            assert_eq!(i.resolve(*sym), Some(s.as_str()), "resolve({sym:?})");
+        }
+        let mut listed = 0;
+        for (sym, s) in i.iter() {
+            assert_eq!(i.get(s), Some(sym), "{sym:?} resolves to {s:?}, not found");
+            listed += 1;
+        }
+        assert_eq!(listed, expect.len(), "iter");
+    }};
+}
+
+/// Interns `prefix0`, `prefix1`, … into `expect` until `intern` panics;
+/// returns the string it panicked on.
+fn intern_until_panic(
+    mut intern: impl FnMut(&str) -> Symbol,
+    prefix: &str,
+    expect: &mut Vec<(String, Symbol)>,
+) -> String {
+    for n in 0..500_000 {
+        let s = format!("{prefix}{n}");
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| intern(&s))) {
+            Ok(sym) => expect.push((s, sym)),
+            Err(_) => return s,
+        }
+    }
+    panic!("no growth hashed the strings again");
+}
+
+/// The user's hasher panics while a shard's table grows (it hashes every
+/// string again once the table is too large to move entries by their
+/// stored bits), under the shard's writers' mutex and while other threads
+/// look up: the shard keeps its table, no symbol is handed out for the
+/// string that failed, and the poisoned mutex does not stop later writers.
+#[test]
+fn concurrent_hasher_panic_while_a_table_grows_hands_out_no_second_symbol() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let wire = Tripwire::new("w0");
+    let c = ConcurrentInterner::with_shards_and_hasher(1, wire.clone());
+    let mut expect: Vec<(String, Symbol)> = (0..30_000)
+        .map(|n| {
+            let s = format!("w{n}");
+            let sym = c.intern(&s);
+            (s, sym)
+        })
+        .collect();
+    let known = expect[1..2000].to_vec();
+    let stop = AtomicBool::new(false);
+    let failed = std::thread::scope(|scope| {
+        let readers: Vec<_> = (0..2)
+            .map(|_| {
+                scope.spawn(|| {
+                    while !stop.load(Ordering::Acquire) {
+                        for (s, sym) in &known {
+                            assert_eq!(c.get(s), Some(*sym));
+                            assert_eq!(c.resolve(*sym), Some(s.as_str()));
+                        }
+                    }
+                })
+            })
+            .collect();
+        wire.arm(true);
+        let failed = intern_until_panic(|s| c.intern(s), "x", &mut expect);
+        wire.arm(false);
+        stop.store(true, Ordering::Release);
+        for r in readers {
+            r.join().unwrap();
+        }
+        failed
+    });
+    assert_eq!(c.get(&failed), None, "{failed:?} was not interned");
+    assert_consistent!(c, expect);
+    for (s, sym) in &expect {
+        assert_eq!(c.intern(s), *sym, "intern({s:?})");
+    }
+    // Interning again after the panic: the failed string, fresh strings from
+    // two threads (the shard's mutex is poisoned), a copy.
+    let sym = c.intern(&failed);
+    assert_eq!(sym.to_usize(), expect.len());
+    expect.push((failed, sym));
+    let fresh: Vec<Vec<(String, Symbol)>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..2)
+            .map(|t| {
+                let c = &c;
+                scope.spawn(move || {
+                    (0..20_000)
+                        .map(|n| {
+                            let s = format!("t{t}_{n}");
+                            let sym = c.intern(&s);
+                            (s, sym)
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap()).collect()
+    });
+    expect.extend(fresh.into_iter().flatten());
+    expect.sort_by_key(|&(_, sym)| sym);
+    assert_consistent!(c, expect);
+    assert_consistent!(c.clone(), expect);
+    let single = c.into_interner();
+    assert_consistent!(single, expect);
+}
+
+/// The user's hasher panics in each call of `Interner` and `FrozenInterner`
+/// that hashes: hashing the string asked for, growing (40 000 strings: the
+/// table is rebuilt by hashing them again), `reserve`, `shrink_to_fit`,
+/// `freeze`. Each leaves the interner as it was.
+#[test]
+fn interner_hasher_panics_leave_it_consistent() {
+    let wire = Tripwire::new("w0");
+    let mut i = Interner::with_hasher(wire.clone());
+    let mut expect: Vec<(String, Symbol)> = (0..40_000)
+        .map(|n| {
+            let s = format!("w{n}");
+            let sym = i.intern(&s);
+            (s, sym)
+        })
+        .collect();
+
+    wire.arm(true);
+    assert!(panics(|| i.intern("w0")));
+    assert!(panics(|| i.get("w0")));
+    let failed = intern_until_panic(|s| i.intern(s), "x", &mut expect);
+    assert!(panics(|| i.try_intern(&failed)));
+    wire.arm(false);
+    assert_eq!(i.get(&failed), None);
+    assert_consistent!(i, expect);
+
+    wire.arm(true);
+    assert!(panics(|| i.reserve(100_000, 0)));
+    wire.arm(false);
+    assert_consistent!(i, expect);
+
+    wire.arm(true);
+    assert!(panics(|| i.shrink_to_fit()));
+    wire.arm(false);
+    assert_consistent!(i, expect);
+
+    wire.arm(true);
+    assert!(panics(|| i.clone().freeze()));
+    let copy = i.clone();
+    wire.arm(false);
+    assert_consistent!(copy, expect);
+    assert_consistent!(i, expect);
+
+    let sym = i.intern(&failed);
+    assert_eq!(sym.to_usize(), expect.len());
+    expect.push((failed, sym));
+    assert_consistent!(i, expect);
+    for (s, sym) in &expect {
+        assert_eq!(i.intern(s), *sym, "intern({s:?})");
+    }
+
+    let frozen = i.freeze();
+    wire.arm(true);
+    assert!(panics(|| frozen.get("w0")));
+    let copy = frozen.clone();
+    wire.arm(false);
+    assert_consistent!(frozen, expect);
+    assert_consistent!(copy, expect);
+    let mut thawed = frozen.thaw();
+    let sym = thawed.intern("fresh");
+    expect.push(("fresh".to_owned(), sym));
+    assert_consistent!(thawed, expect);
+}
