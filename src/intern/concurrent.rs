@@ -592,8 +592,8 @@ impl Drop for ReadGuard<'_> {
 ///   segments never move and each add at most 2/7 to its length past
 ///   the first 1 792 entries; one
 ///   `u32` slot in its shard's table (≤ 7/10 full, grown by 1/4).
-///   Together ≈ 14–19 bytes beyond the string's bytes (16.6 measured on
-///   identifiers interned by one thread, 17.2 by two, where lasso's
+///   Together ≈ 14–19 bytes beyond the string's bytes (16.5 measured on
+///   identifiers interned by one thread, 17.1 by two, where lasso's
 ///   `ThreadedRodeo` takes 75).
 /// * Fixed: the shards (256 bytes each: what readers read and what writers
 ///   write on separate cache lines; at most 64), 16 reader lines of 256
