@@ -331,7 +331,8 @@ impl<C> Nullable<C> {
 
     /// The values, with placeholders where null: `0.0`, `false` and `""`,
     /// and for integers a value that does not widen the chunk's packing
-    /// (the row before's, or the column's first value for leading nulls).
+    /// (the row before's in its chunk, or the chunk's first value for the
+    /// nulls that start it).
     #[must_use]
     pub fn values(&self) -> &C {
         &self.values
@@ -359,7 +360,7 @@ impl<T: IntSlot> Nullable<IntColumn<T>> {
     pub fn push(&mut self, x: Option<T>) {
         self.valid.push(x.is_some());
         match x {
-            Some(x) => self.values.push(x),
+            Some(x) => self.values.push_i64(x.to_i64()),
             None => self.values.push_null(),
         }
     }

@@ -12,17 +12,23 @@ use crate::packed::{PackedInt, PackedVec};
 /// `Vec` that is appended to.
 ///
 /// A null (pushed by [`push_null`](Self::push_null)) stores a placeholder
-/// that cannot widen its chunk's frame: the value of the row before it, and
-/// for the nulls before the column's first value, that value once it comes
-/// (while they are still in the tail). A 0 there would cost a chunk of
-/// timestamps 31 bits a row instead of 12.
+/// that cannot widen its chunk's frame: the value of the row before it in
+/// its chunk, and for the nulls that start a chunk, the chunk's first value
+/// once it comes (by [`push_after_nulls`](Self::push_after_nulls) or
+/// [`set`](Self::set), while the chunk is the tail); a chunk sealed with
+/// nulls only holds one value repeated, at width 0. A 0 there would cost a
+/// chunk of timestamps 31 bits a row instead of 12, and so would the last
+/// value of the chunk before, which may lie far from this chunk's.
+///
+/// A value set into a sealed chunk re-packs it around what it holds,
+/// placeholders included.
 #[derive(Debug, Clone)]
 pub(crate) struct IntChunks<P: PackedInt> {
     sealed: Vec<PackedVec<P>>,
     tail: Vec<P>,
-    /// Rows before the first one stored by `push` or `set`: nulls whose
-    /// placeholder waits for the column's first value.
-    lead: usize,
+    /// The tail holds only nulls pushed by `push_null` (and at least one):
+    /// their placeholder waits for the tail's first value.
+    open: bool,
 }
 
 impl<P: PackedInt> Default for IntChunks<P> {
@@ -30,7 +36,7 @@ impl<P: PackedInt> Default for IntChunks<P> {
         Self {
             sealed: Vec::new(),
             tail: Vec::new(),
-            lead: 0,
+            open: false,
         }
     }
 }
@@ -56,28 +62,35 @@ impl<P: PackedInt> IntChunks<P> {
         self.sealed.len() * CHUNK + self.tail.len()
     }
 
-    /// Appends a value.
+    /// Appends a value; the rows before it keep theirs (a column without
+    /// nulls has no placeholders to fill).
     #[inline]
     pub(crate) fn push(&mut self, x: P) {
-        if self.lead == self.len() && self.lead > 0 {
-            // Every row so far is a null: those not sealed yet take this
-            // value as their placeholder (sealed ones are all nulls, and
-            // packed at width 0).
+        self.open = false;
+        self.push_raw(x);
+    }
+
+    /// Appends a value to a column that may hold nulls: if the tail holds
+    /// only nulls, they take it as their placeholder first.
+    #[inline]
+    pub(crate) fn push_after_nulls(&mut self, x: P) {
+        if self.open && self.tail.len() < CHUNK {
             self.tail.fill(x);
         }
-        self.push_raw(x);
+        self.push(x);
     }
 
     /// Appends a placeholder for a null (see the type's docs).
     pub(crate) fn push_null(&mut self) {
-        if self.lead == self.len() {
-            self.lead += 1;
-        }
         let before = match self.tail.last() {
             Some(&x) => Some(x),
             None => self.sealed.last().and_then(PackedVec::last),
         };
+        let starts_chunk = self.tail.is_empty() || self.tail.len() == CHUNK;
         self.push_raw(before.unwrap_or_default());
+        if starts_chunk {
+            self.open = true;
+        }
     }
 
     #[inline]
@@ -105,12 +118,17 @@ impl<P: PackedInt> IntChunks<P> {
     /// Replaces row `i`; a sealed chunk re-packs if the value does not fit
     /// its frame. `false` past the end.
     pub(crate) fn set(&mut self, i: usize, x: P) -> bool {
-        self.lead = self.lead.min(i);
         let (c, j) = split(i);
         if c < self.sealed.len() {
             self.sealed[c].set(j, x).is_some()
-        } else if c == self.sealed.len() {
-            self.tail.get_mut(j).map(|s| *s = x).is_some()
+        } else if c == self.sealed.len() && j < self.tail.len() {
+            if self.open {
+                // The tail's first value: its nulls take it, as on a push.
+                self.tail.fill(x);
+                self.open = false;
+            }
+            self.tail[j] = x;
+            true
         } else {
             false
         }
@@ -137,7 +155,7 @@ impl<P: PackedInt> IntChunks<P> {
     pub(crate) fn clear(&mut self) {
         self.sealed.clear();
         self.tail.clear();
-        self.lead = 0;
+        self.open = false;
     }
 
     pub(crate) fn iter(&self) -> ChunkIter<'_, P> {
@@ -375,8 +393,10 @@ impl<T: IntSlot> IntColumn<T> {
         self.data.get(i)
     }
 
+    /// Appends a value to a column that may hold nulls (see
+    /// [`IntChunks::push_after_nulls`]).
     pub(crate) fn push_i64(&mut self, x: i64) {
-        self.data.push(x);
+        self.data.push_after_nulls(x);
     }
 
     pub(crate) fn set_i64(&mut self, i: usize, x: i64) -> bool {

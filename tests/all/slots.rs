@@ -1055,3 +1055,111 @@ fn null_placeholders_do_not_change_size_or_equality() {
     a.set(1, "at", 5).unwrap();
     assert_eq!(a, b);
 }
+
+/// A null's placeholder stays inside its own chunk's frame: nulls that
+/// start a chunk do not copy the last value of the chunk before (which
+/// may lie far from this chunk's), and nulls whose first value comes by
+/// `set` take it as a pushed one would give it.
+#[test]
+fn null_placeholders_stay_in_their_own_chunks_frame() {
+    let shape = Shape::new([("at", FieldType::INT.optional())]).unwrap();
+    // Chunk 0 counts from 0; the next ones hold timestamps.
+    let n = 2 * CHUNK + 10;
+    let at = |i: usize| {
+        if i < CHUNK {
+            i as i64
+        } else {
+            1_700_000_000 + i as i64
+        }
+    };
+    for leading in [1, 3, CHUNK + 2] {
+        let null = |i: usize| (CHUNK..CHUNK + leading).contains(&i);
+        let table_of = |with_nulls: bool| {
+            let mut t = Table::new(&shape);
+            for i in 0..n {
+                let v = if with_nulls && null(i) {
+                    ValueRef::Null
+                } else {
+                    at(i).into()
+                };
+                t.push_row(&[v]).unwrap();
+            }
+            t
+        };
+        let (dense, holey) = (table_of(false), table_of(true));
+        assert!(
+            holey.heap_size() <= dense.heap_size(),
+            "{leading} nulls: {} bytes with nulls, {} without",
+            holey.heap_size(),
+            dense.heap_size()
+        );
+        for i in 0..n {
+            let want = if null(i) {
+                ValueRef::Null
+            } else {
+                ValueRef::Int(at(i))
+            };
+            assert_eq!(holey.get(i, "at").unwrap(), Some(want), "row {i}");
+        }
+        let macro_of = |with_nulls: bool| {
+            (0..n)
+                .map(|i| Reading {
+                    at: (!(with_nulls && null(i))).then(|| at(i)),
+                })
+                .collect::<ReadingTable>()
+        };
+        let (dense, holey) = (macro_of(false), macro_of(true));
+        assert!(holey.heap_size() <= dense.heap_size(), "{leading} nulls");
+        assert_eq!(holey.get(CHUNK).unwrap().at, None);
+    }
+
+    // A tail of nulls whose first value is set, then values pushed until
+    // the chunk seals.
+    let at = |i: usize| 1_700_000_000 + i as i64;
+    let mut holey = Table::new(&shape);
+    let mut dense = Table::new(&shape);
+    for i in 0..CHUNK + 10 {
+        holey
+            .push_row(&[if i < 3 { ValueRef::Null } else { at(i).into() }])
+            .unwrap();
+        dense.push_row(&[at(i).into()]).unwrap();
+        if i == 2 {
+            assert_eq!(holey.set(1, "at", at(1)), Ok(true));
+        }
+    }
+    assert!(
+        holey.heap_size() <= dense.heap_size(),
+        "{} bytes with nulls, {} without",
+        holey.heap_size(),
+        dense.heap_size()
+    );
+    for i in 0..CHUNK + 10 {
+        let want = if i == 0 || i == 2 {
+            ValueRef::Null
+        } else {
+            ValueRef::Int(at(i))
+        };
+        assert_eq!(holey.get(i, "at").unwrap(), Some(want), "row {i}");
+    }
+}
+
+/// An `IntColumn` cloned out of a nullable column is a plain column: a
+/// push appends, and leaves the rows before it as they were.
+#[test]
+fn int_columns_cloned_from_nullable_ones_push_plainly() {
+    let shape = Shape::new([("at", FieldType::INT.optional())]).unwrap();
+    let mut t = Table::new(&shape);
+    t.push_row(&[ValueRef::Null]).unwrap();
+    t.push_row(&[ValueRef::Null]).unwrap();
+    let mut ints = t.column("at").unwrap().as_ints().unwrap().clone();
+    let mut want: Vec<i64> = ints.iter().collect();
+    ints.push(5);
+    want.push(5);
+    assert_eq!(ints.iter().collect::<Vec<_>>(), want);
+
+    let readings: ReadingTable = [Reading { at: None }].into_iter().collect();
+    let mut values = readings.at().values().clone();
+    values.extend([7]);
+    assert_eq!(values.get(0), readings.at().values().get(0));
+    assert_eq!(values.get(1), Some(7));
+}
