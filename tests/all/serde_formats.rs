@@ -183,3 +183,24 @@ fn tables_refuse_what_does_not_fit_their_shape() {
     let bytes = postcard::to_allocvec(&table(10)).unwrap();
     assert!(postcard::from_bytes::<Table>(&bytes[..bytes.len() - 1]).is_err());
 }
+
+/// A table is written and read row by row: writing allocates nothing that
+/// grows with the rows, reading peaks at the table it builds (both used to
+/// go through a `Vec<Vec<Value>>` of every row: 5× the table).
+#[test]
+fn tables_stream_through_serde() {
+    use leanmem::measure::HeapSize;
+
+    let t = table(3 * leanmem::slots::CHUNK);
+    let json = serde_json::to_vec(&t).unwrap();
+    let ((), write) = crate::measured(|| serde_json::to_writer(std::io::sink(), &t).unwrap());
+    assert!(write.peak_bytes < 1024, "{} bytes", write.peak_bytes);
+    let (back, read) = crate::measured(|| serde_json::from_slice::<Table>(&json).unwrap());
+    assert_eq!(back, t);
+    let size = back.heap_size();
+    assert!(
+        read.peak_bytes <= size + size / 8,
+        "peak {} bytes for a table of {size}",
+        read.peak_bytes
+    );
+}
