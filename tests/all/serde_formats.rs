@@ -5,10 +5,12 @@
 use leanmem::deque::{Deque, InlineDeque};
 use leanmem::intern::{ConcurrentInterner, FrozenInterner, Interner, Symbol};
 use leanmem::packed::{BlockPackedVec, PackedVec};
-use leanmem::slots::{FieldType, Record, Shape, Table, Value, ValueRef};
+use leanmem::slots::{Record, Table, ValueRef};
 use leanmem::weak::CacheStats;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+
+use crate::slots::{mixed_row, mixed_shape, push_mixed};
 
 /// `x` written by postcard and read back.
 fn postcard<T: Serialize + DeserializeOwned>(x: &T) -> T {
@@ -50,51 +52,15 @@ fn deques_interners_and_packed_vectors() {
     assert_eq!(postcard(&stats), stats);
 }
 
-fn shape() -> Shape {
-    Shape::named(
-        "Row",
-        [
-            ("i", FieldType::INT),
-            ("oi", FieldType::INT.optional()),
-            ("f", FieldType::FLOAT),
-            ("of", FieldType::FLOAT.optional()),
-            ("b", FieldType::BOOL),
-            ("ob", FieldType::BOOL.optional()),
-            ("s", FieldType::STR),
-            ("os", FieldType::STR.optional()),
-        ],
-    )
-    .unwrap()
-}
-
-fn row(i: usize) -> Vec<Value> {
-    let null_or = |period: usize, v: Value| if i % period == 0 { Value::Null } else { v };
-    vec![
-        Value::Int(-(i as i64)),
-        null_or(3, Value::Int(i64::MAX - i as i64)),
-        Value::Float(i as f64 / 4.0),
-        null_or(5, Value::Float(-0.0)),
-        Value::Bool(i % 2 == 0),
-        null_or(7, Value::Bool(true)),
-        Value::Str(format!("s{i}")),
-        null_or(2, Value::Str("é".repeat(i % 4))),
-    ]
-}
-
 fn table(rows: usize) -> Table {
-    let shape = shape();
-    let mut t = Table::new(&shape);
-    for i in 0..rows {
-        let values = row(i);
-        let refs: Vec<ValueRef<'_>> = values.iter().map(Value::as_ref).collect();
-        t.push_row(&refs).unwrap();
-    }
+    let mut t = Table::new(&mixed_shape());
+    push_mixed(&mut t, 0..rows);
     t
 }
 
 #[test]
 fn shapes_and_tables() {
-    let s = shape();
+    let s = mixed_shape();
     assert_eq!(postcard(&s), s);
     for rows in [0, 1, 100] {
         let t = table(rows);
@@ -107,7 +73,7 @@ fn shapes_and_tables() {
     }
     let json = serde_json::to_string(&table(1)).unwrap();
     assert!(
-        json.ends_with(r#""rows":[[0,null,0.0,null,true,null,"s0",null]]}"#),
+        json.ends_with(r#""rows":[[-9223372036854775808,null,-0.0,null,true,null,"s0é",null]]}"#),
         "{json}"
     );
 }
@@ -117,9 +83,9 @@ fn records_read_back_against_their_shape() {
     use leanmem::slots::RecordSeed;
     use serde::de::DeserializeSeed;
 
-    let shape = shape();
+    let shape = mixed_shape();
     for i in 0..8 {
-        let values = row(i);
+        let values = mixed_row(i);
         let r = Record::from_values(&shape, &values).unwrap();
         let bytes = postcard::to_allocvec(&r).unwrap();
         let mut de = postcard::Deserializer::from_bytes(&bytes);
@@ -158,7 +124,7 @@ fn records_read_back_against_their_shape() {
 
 #[test]
 fn tables_refuse_what_does_not_fit_their_shape() {
-    let s = serde_json::to_string(&shape()).unwrap();
+    let s = serde_json::to_string(&mixed_shape()).unwrap();
     let read = |rows: &str| {
         serde_json::from_str::<Table>(&format!(r#"{{"shape":{s},"rows":{rows}}}"#))
             .map_err(|e| e.to_string())

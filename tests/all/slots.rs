@@ -691,7 +691,7 @@ fn a_struct_without_fields_has_a_shape_and_a_table() {
 }
 
 /// A shape with a field of every kind, each required and nullable.
-fn mixed_shape() -> Shape {
+pub(crate) fn mixed_shape() -> Shape {
     Shape::named(
         "Mixed",
         [
@@ -711,7 +711,7 @@ fn mixed_shape() -> Shape {
 /// Row `i` of [`mixed_shape`]: extreme integers and negative frames,
 /// signed zeros and subnormals, nulls on a period prime to 64 and to
 /// `CHUNK`, strings both unique and repeated.
-fn mixed_row(i: usize) -> Vec<Value> {
+pub(crate) fn mixed_row(i: usize) -> Vec<Value> {
     let ints = [i64::MIN, i64::MAX, -1, 0, -(i as i64)];
     let floats = [-0.0, 0.0, 5e-324, -1e300, 0.1];
     let null_or = |period: usize, v: Value| if i % period == 0 { Value::Null } else { v };
@@ -735,7 +735,7 @@ fn table_bytes(t: &Table) -> isize {
     t.heap_size_with(&mut cx) as isize
 }
 
-fn push_mixed(t: &mut Table, rows: std::ops::Range<usize>) {
+pub(crate) fn push_mixed(t: &mut Table, rows: std::ops::Range<usize>) {
     for i in rows {
         let row = mixed_row(i);
         let refs: Vec<ValueRef<'_>> = row.iter().map(Value::as_ref).collect();
@@ -971,7 +971,6 @@ leanmem::slots! {
 /// keep their 12-bit packing (a 0 there made it 31 bits).
 #[test]
 fn nulls_do_not_widen_the_packing_of_integer_columns() {
-    let shape = Shape::new([("at", FieldType::INT.optional())]).unwrap();
     let n = 2 * CHUNK + 100;
     let at = |i: usize| 1_700_000_000 + i as i64;
     // Nulls every third row, a leading run of them, and a chunk of them.
@@ -979,47 +978,65 @@ fn nulls_do_not_widen_the_packing_of_integer_columns() {
         (CHUNK..2 * CHUNK).contains(&i) || i % 7 == 1
     }];
     for (k, null) in nulls.iter().enumerate() {
-        let table_of = |with_nulls: bool| {
-            let mut t = Table::new(&shape);
-            for i in 0..n {
-                let v = if with_nulls && null(i) {
-                    ValueRef::Null
-                } else {
-                    at(i).into()
-                };
-                t.push_row(&[v]).unwrap();
-            }
-            t
-        };
-        let (dense, holey) = (table_of(false), table_of(true));
-        assert!(
-            holey.heap_size() <= dense.heap_size(),
-            "pattern {k}: {} bytes with nulls, {} without",
-            holey.heap_size(),
-            dense.heap_size()
-        );
+        nulls_cost_no_packing(&format!("pattern {k}"), n, &at, null);
+    }
+}
+
+/// Builds an `at` column of `n` rows, in a `Table` and in a `slots!`
+/// table, with nulls where `null` says and without: the column with nulls
+/// reads back right and takes no more bytes than the one without.
+fn nulls_cost_no_packing(
+    what: &str,
+    n: usize,
+    at: &dyn Fn(usize) -> i64,
+    null: &dyn Fn(usize) -> bool,
+) {
+    let shape = Shape::new([("at", FieldType::INT.optional())]).unwrap();
+    let table_of = |with_nulls: bool| {
+        let mut t = Table::new(&shape);
         for i in 0..n {
-            let want = if null(i) {
+            let v = if with_nulls && null(i) {
                 ValueRef::Null
             } else {
-                ValueRef::Int(at(i))
+                at(i).into()
             };
-            assert_eq!(
-                holey.get(i, "at").unwrap(),
-                Some(want),
-                "pattern {k}, row {i}"
-            );
+            t.push_row(&[v]).unwrap();
         }
-        let macro_of = |with_nulls: bool| {
-            (0..n)
-                .map(|i| Reading {
-                    at: (!(with_nulls && null(i))).then(|| at(i)),
-                })
-                .collect::<ReadingTable>()
+        t
+    };
+    let (dense, holey) = (table_of(false), table_of(true));
+    assert!(
+        holey.heap_size() <= dense.heap_size(),
+        "{what}: {} bytes with nulls, {} without",
+        holey.heap_size(),
+        dense.heap_size()
+    );
+    for i in 0..n {
+        let want = if null(i) {
+            ValueRef::Null
+        } else {
+            ValueRef::Int(at(i))
         };
-        let (dense, holey) = (macro_of(false), macro_of(true));
-        assert!(holey.heap_size() <= dense.heap_size(), "pattern {k}");
-        assert_eq!(holey.get(3).unwrap().at, (!null(3)).then(|| at(3)));
+        assert_eq!(holey.get(i, "at").unwrap(), Some(want), "{what}, row {i}");
+    }
+    let macro_of = |with_nulls: bool| {
+        (0..n)
+            .map(|i| Reading {
+                at: (!(with_nulls && null(i))).then(|| at(i)),
+            })
+            .collect::<ReadingTable>()
+    };
+    let (dense, holey) = (macro_of(false), macro_of(true));
+    assert!(
+        holey.heap_size() <= dense.heap_size(),
+        "{what}: slots! table"
+    );
+    for i in 0..n {
+        assert_eq!(
+            holey.get(i).unwrap().at,
+            (!null(i)).then(|| at(i)),
+            "{what}, row {i}"
+        );
     }
 }
 
@@ -1074,43 +1091,7 @@ fn null_placeholders_stay_in_their_own_chunks_frame() {
     };
     for leading in [1, 3, CHUNK + 2] {
         let null = |i: usize| (CHUNK..CHUNK + leading).contains(&i);
-        let table_of = |with_nulls: bool| {
-            let mut t = Table::new(&shape);
-            for i in 0..n {
-                let v = if with_nulls && null(i) {
-                    ValueRef::Null
-                } else {
-                    at(i).into()
-                };
-                t.push_row(&[v]).unwrap();
-            }
-            t
-        };
-        let (dense, holey) = (table_of(false), table_of(true));
-        assert!(
-            holey.heap_size() <= dense.heap_size(),
-            "{leading} nulls: {} bytes with nulls, {} without",
-            holey.heap_size(),
-            dense.heap_size()
-        );
-        for i in 0..n {
-            let want = if null(i) {
-                ValueRef::Null
-            } else {
-                ValueRef::Int(at(i))
-            };
-            assert_eq!(holey.get(i, "at").unwrap(), Some(want), "row {i}");
-        }
-        let macro_of = |with_nulls: bool| {
-            (0..n)
-                .map(|i| Reading {
-                    at: (!(with_nulls && null(i))).then(|| at(i)),
-                })
-                .collect::<ReadingTable>()
-        };
-        let (dense, holey) = (macro_of(false), macro_of(true));
-        assert!(holey.heap_size() <= dense.heap_size(), "{leading} nulls");
-        assert_eq!(holey.get(CHUNK).unwrap().at, None);
+        nulls_cost_no_packing(&format!("{leading} nulls"), n, &at, &null);
     }
 
     // A tail of nulls whose first value is set, then values pushed until
