@@ -472,6 +472,20 @@ proptest! {
             }
             prop_assert_eq!(&table.row(i).unwrap().to_record().unwrap(), &records[i]);
         }
+        #[cfg(feature = "serde")]
+        {
+            use serde::de::DeserializeSeed;
+            let bytes = postcard::to_allocvec(&table).unwrap();
+            prop_assert_eq!(&postcard::from_bytes::<Table>(&bytes).unwrap(), &table);
+            let json = serde_json::to_string(&table).unwrap();
+            prop_assert_eq!(&serde_json::from_str::<Table>(&json).unwrap(), &table);
+            for r in &records {
+                let bytes = postcard::to_allocvec(r).unwrap();
+                let mut de = postcard::Deserializer::from_bytes(&bytes);
+                let back = leanmem::slots::RecordSeed::new(&shape).deserialize(&mut de).unwrap();
+                prop_assert_eq!(&back, r);
+            }
+        }
     }
 }
 
