@@ -38,6 +38,14 @@
 //!     assert_eq!(boxed.heap_size() as isize, m.net_bytes);
 //! }
 //! ```
+//!
+//! # Features
+//!
+//! `serde` (off by default) serializes the structures that own their data:
+//! deques, interners and symbols, packed vectors, shapes, records and
+//! tables, cache counters. Every form reads back with its checks, from JSON
+//! and from formats that are not self-describing (postcard, bincode); a
+//! record reads back against its shape with `slots::RecordSeed`.
 #![doc(test(attr(deny(warnings))))]
 
 pub mod deque;
