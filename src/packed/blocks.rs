@@ -69,7 +69,9 @@ fn block_frame<T: PackedInt>(values: &[T]) -> (u64, u32) {
 ///
 /// Random access stays **O(1)**: a block header read, then a field read.
 /// Values are appended with [`push`](Self::push) (re-packing only the last,
-/// partial block when a value leaves its frame: **O(1)** amortized); the
+/// partial block when a value leaves its frame: **O(1)** amortized) and
+/// removed from the end with [`pop`](Self::pop) and
+/// [`truncate`](Self::truncate) (re-packing the last block kept); the
 /// structure is otherwise read-only.
 ///
 /// # Memory layout
@@ -299,17 +301,85 @@ impl<T: PackedInt> BlockPackedVec<T> {
             }
             bits::write(&mut self.data[offset..], width, m, k, key - bk);
         } else {
-            let mut values: Vec<T> = (0..k)
-                .map(|i| base.add_offset(bits::read(&self.data[offset..], width, m, i)))
-                .collect();
-            values.push(value);
-            let (new_base, new_width) = block_frame(&values);
-            self.data.truncate(offset);
-            pack_block(&mut self.data, &values, new_base, new_width);
-            self.headers[b] = T::from_key(new_base).to_word();
-            self.headers[b + 1] = ((offset as u64) << 8) | u64::from(new_width);
+            let mut values = [T::default(); BLOCK_LEN];
+            for (i, v) in values[..k].iter_mut().enumerate() {
+                *v = base.add_offset(bits::read(&self.data[offset..], width, m, i));
+            }
+            values[k] = value;
+            self.repack_last(&values[..=k]);
         }
         self.len += 1;
+    }
+
+    /// Packs `values` as the last block (which they replace) at their
+    /// narrowest frame.
+    fn repack_last(&mut self, values: &[T]) {
+        let b = self.headers.len() - 2;
+        let (offset, _) = split_header(self.headers[b + 1]);
+        let (base, width) = block_frame(values);
+        self.data.truncate(offset);
+        pack_block(&mut self.data, values, base, width);
+        self.headers[b] = T::from_key(base).to_word();
+        self.headers[b + 1] = ((offset as u64) << 8) | u64::from(width);
+    }
+
+    /// Removes the last value and returns it, or `None` if empty. The last
+    /// block is re-packed at the narrowest frame of the values it keeps, so
+    /// the vector takes the bits it would take had that value never been
+    /// pushed.
+    ///
+    /// Computes in **O(1)** time (at most **O(128)**).
+    ///
+    /// ```
+    /// use leanmem::packed::BlockPackedVec;
+    ///
+    /// let mut v = BlockPackedVec::from_slice(&[5u32, 6, 1_000_000]);
+    /// assert_eq!(v.pop(), Some(1_000_000));
+    /// assert_eq!(v, BlockPackedVec::from_slice(&[5, 6]));
+    /// assert_eq!(v.bits_per_value(), BlockPackedVec::from_slice(&[5u32, 6]).bits_per_value());
+    /// ```
+    pub fn pop(&mut self) -> Option<T> {
+        let last = self.get(self.len.checked_sub(1)?)?;
+        self.truncate(self.len - 1);
+        Some(last)
+    }
+
+    /// Keeps the first `len` values and drops the rest (nothing if there
+    /// are no more than `len`). Whole blocks are dropped; the last block
+    /// kept, if partial, is re-packed at the narrowest frame of its values.
+    /// Keeps the capacity, as [`Vec::truncate`] does.
+    ///
+    /// Computes in **O(1)** time (at most **O(128)**).
+    ///
+    /// ```
+    /// use leanmem::packed::BlockPackedVec;
+    ///
+    /// let mut v: BlockPackedVec<u64> = (0..1000).collect();
+    /// v.truncate(130);
+    /// assert_eq!(v.len(), 130);
+    /// assert_eq!(v.block_count(), 2);
+    /// assert_eq!(v, (0..130).collect());
+    /// ```
+    pub fn truncate(&mut self, len: usize) {
+        if len >= self.len {
+            return;
+        }
+        let blocks = len.div_ceil(BLOCK_LEN);
+        let kept = len - (blocks.saturating_sub(1)) * BLOCK_LEN;
+        let mut values = [T::default(); BLOCK_LEN];
+        if len % BLOCK_LEN != 0 {
+            self.decode_range_into(len - kept, &mut values[..kept]);
+        }
+        if blocks < self.block_count() {
+            // The data of the blocks dropped starts where the first does.
+            let (end, _) = split_header(self.headers[2 * blocks + 1]);
+            self.headers.truncate(2 * blocks);
+            self.data.truncate(end);
+        }
+        if len % BLOCK_LEN != 0 {
+            self.repack_last(&values[..kept]);
+        }
+        self.len = len;
     }
 
     /// Removes every value, keeping the allocations. Computes in **O(1)**

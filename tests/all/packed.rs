@@ -4,7 +4,7 @@
 
 use leanmem::measure::HeapSize;
 use leanmem::packed::{
-    BlockPackedSlice, BlockPackedVec, PackedFormatError, PackedInt, PackedRangeError,
+    BLOCK_LEN, BlockPackedSlice, BlockPackedVec, PackedFormatError, PackedInt, PackedRangeError,
     PackedSetError, PackedSlice, PackedVec,
 };
 use proptest::prelude::*;
@@ -368,6 +368,32 @@ fn run_model<T: PackedInt>(
     pushed.extend(model.iter());
     prop_assert_eq!(&blocks, &pushed);
     prop_assert_eq!(blocks.to_words(), pushed.to_words());
+    // Cut back, it is the vector of the values kept, word for word, and
+    // grows back into the whole.
+    let n = model.len();
+    for cut in [0, n / 3, n.saturating_sub(1), n / BLOCK_LEN * BLOCK_LEN, n] {
+        let mut t = blocks.clone();
+        t.truncate(cut);
+        prop_assert_eq!(t.len(), cut);
+        prop_assert_eq!(
+            t.to_words(),
+            BlockPackedVec::from_slice(&model[..cut]).to_words()
+        );
+        t.extend(model[cut..].iter());
+        prop_assert_eq!(t.to_words(), blocks.to_words());
+    }
+    let mut popped = blocks.clone();
+    for (i, &x) in model.iter().enumerate().rev().take(300) {
+        prop_assert_eq!(popped.pop(), Some(x));
+        prop_assert_eq!(popped.len(), i);
+    }
+    prop_assert_eq!(
+        popped.to_words(),
+        BlockPackedVec::from_slice(&model[..n.saturating_sub(300)]).to_words()
+    );
+    if n <= 300 {
+        prop_assert_eq!(popped.pop(), None);
+    }
     prop_assert_eq!(blocks.to_vec(), model.clone());
     for (i, &x) in model.iter().enumerate() {
         prop_assert_eq!(blocks.get(i), Some(x));
