@@ -24,7 +24,7 @@ pub(crate) fn split(i: usize) -> (usize, usize) {
 }
 
 /// Sealed exact-size chunks plus a growing tail.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 struct Chunks<T> {
     sealed: Vec<Box<[T]>>,
     tail: Vec<T>,
@@ -36,6 +36,13 @@ impl<T> Default for Chunks<T> {
             sealed: Vec::new(),
             tail: Vec::new(),
         }
+    }
+}
+
+/// The values in order, however they are split into chunks.
+impl<T: Copy + PartialEq> PartialEq for Chunks<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.slices().flatten().eq(other.slices().flatten())
     }
 }
 
@@ -85,6 +92,25 @@ impl<T: Copy> Chunks<T> {
             total % CHUNK
         };
         self.tail.reserve(in_tail.saturating_sub(self.tail.len()));
+    }
+
+    /// Keeps the first `n` rows; a sealed chunk cut into becomes the tail.
+    fn truncate(&mut self, n: usize) {
+        if n >= self.len() {
+            return;
+        }
+        let (c, j) = split(n);
+        if c < self.sealed.len() {
+            let mut tail = Vec::new();
+            if j > 0 {
+                tail.reserve_exact(CHUNK);
+                tail.extend_from_slice(&self.sealed[c][..j]);
+            }
+            self.sealed.truncate(c);
+            self.tail = tail;
+        } else {
+            self.tail.truncate(j);
+        }
     }
 
     fn slices(&self) -> impl Iterator<Item = &[T]> + '_ {
@@ -175,6 +201,13 @@ impl FloatColumn {
         self.data.reserve_rows(rows);
     }
 
+    /// Keeps the first `len` rows and drops the rest (nothing if there are
+    /// no more). **O(1)**, or **O([`CHUNK`])** when it cuts into a full
+    /// chunk, which becomes the growing one again.
+    pub fn truncate(&mut self, len: usize) {
+        self.data.truncate(len);
+    }
+
     /// Releases unused capacity.
     pub fn shrink_to_fit(&mut self) {
         self.data.shrink_to_fit();
@@ -183,6 +216,22 @@ impl FloatColumn {
     /// Removes every row.
     pub fn clear(&mut self) {
         self.data.clear();
+    }
+}
+
+impl Extend<f64> for FloatColumn {
+    fn extend<I: IntoIterator<Item = f64>>(&mut self, iter: I) {
+        for x in iter {
+            self.push(x);
+        }
+    }
+}
+
+impl FromIterator<f64> for FloatColumn {
+    fn from_iter<I: IntoIterator<Item = f64>>(iter: I) -> Self {
+        let mut c = Self::new();
+        c.extend(iter);
+        c
     }
 }
 
@@ -285,6 +334,29 @@ impl BoolColumn {
         self.words.reserve(words.saturating_sub(self.words.len()));
     }
 
+    /// Keeps the first `len` rows and drops the rest (nothing if there are
+    /// no more). **O(1)**.
+    ///
+    /// ```
+    /// use leanmem::slots::BoolColumn;
+    ///
+    /// let mut flags: BoolColumn = [true, false, true].into_iter().collect();
+    /// flags.truncate(1);
+    /// assert_eq!(flags.count_ones(), 1);
+    /// ```
+    pub fn truncate(&mut self, len: usize) {
+        if len >= self.len {
+            return;
+        }
+        self.words.truncate(len.div_ceil(64));
+        if len % 64 != 0 {
+            if let Some(last) = self.words.last_mut() {
+                *last &= (1 << (len % 64)) - 1;
+            }
+        }
+        self.len = len;
+    }
+
     /// Releases unused capacity.
     pub fn shrink_to_fit(&mut self) {
         self.words.shrink_to_fit();
@@ -294,6 +366,22 @@ impl BoolColumn {
     pub fn clear(&mut self) {
         self.words.clear();
         self.len = 0;
+    }
+}
+
+impl Extend<bool> for BoolColumn {
+    fn extend<I: IntoIterator<Item = bool>>(&mut self, iter: I) {
+        for x in iter {
+            self.push(x);
+        }
+    }
+}
+
+impl FromIterator<bool> for BoolColumn {
+    fn from_iter<I: IntoIterator<Item = bool>>(iter: I) -> Self {
+        let mut c = Self::new();
+        c.extend(iter);
+        c
     }
 }
 
@@ -371,6 +459,13 @@ impl<T: IntSlot> Nullable<IntColumn<T>> {
         let valid = self.valid.get(i)?;
         Some(if valid { self.values.get(i) } else { None })
     }
+
+    /// Keeps the first `len` rows and drops the rest (nothing if there are
+    /// no more), at the cost of the values column's `truncate`.
+    pub fn truncate(&mut self, len: usize) {
+        self.values.truncate(len);
+        self.valid.truncate(len);
+    }
 }
 
 impl Nullable<FloatColumn> {
@@ -386,6 +481,13 @@ impl Nullable<FloatColumn> {
         let valid = self.valid.get(i)?;
         Some(if valid { self.values.get(i) } else { None })
     }
+
+    /// Keeps the first `len` rows and drops the rest (nothing if there are
+    /// no more), at the cost of the values column's `truncate`.
+    pub fn truncate(&mut self, len: usize) {
+        self.values.truncate(len);
+        self.valid.truncate(len);
+    }
 }
 
 impl Nullable<BoolColumn> {
@@ -400,6 +502,13 @@ impl Nullable<BoolColumn> {
     pub fn get(&self, i: usize) -> Option<Option<bool>> {
         let valid = self.valid.get(i)?;
         Some(if valid { self.values.get(i) } else { None })
+    }
+
+    /// Keeps the first `len` rows and drops the rest (nothing if there are
+    /// no more), at the cost of the values column's `truncate`.
+    pub fn truncate(&mut self, len: usize) {
+        self.values.truncate(len);
+        self.valid.truncate(len);
     }
 }
 
@@ -420,6 +529,13 @@ impl Nullable<StrColumn> {
     pub fn get(&self, i: usize) -> Option<Option<&str>> {
         let valid = self.valid.get(i)?;
         Some(if valid { self.values.get(i) } else { None })
+    }
+
+    /// Keeps the first `len` rows and drops the rest (nothing if there are
+    /// no more), at the cost of the values column's `truncate`.
+    pub fn truncate(&mut self, len: usize) {
+        self.values.truncate(len);
+        self.valid.truncate(len);
     }
 }
 

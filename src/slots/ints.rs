@@ -41,10 +41,13 @@ impl<P: PackedInt> Default for IntChunks<P> {
     }
 }
 
-/// The stored values, not the bookkeeping of placeholders.
+/// The stored values in order: not how they are split between packed
+/// chunks and the tail (a column cut at a chunk's edge keeps that chunk
+/// packed, one pushed to the same length does not), nor the bookkeeping of
+/// placeholders.
 impl<P: PackedInt> PartialEq for IntChunks<P> {
     fn eq(&self, other: &Self) -> bool {
-        self.sealed == other.sealed && self.tail == other.tail
+        self.len() == other.len() && self.iter().eq(other.iter())
     }
 }
 
@@ -52,8 +55,10 @@ impl<P: PackedInt> Eq for IntChunks<P> {}
 
 impl<P: PackedInt> std::hash::Hash for IntChunks<P> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.sealed.hash(state);
-        self.tail.hash(state);
+        state.write_usize(self.len());
+        for x in self.iter() {
+            x.hash(state);
+        }
     }
 }
 
@@ -132,6 +137,30 @@ impl<P: PackedInt> IntChunks<P> {
         } else {
             false
         }
+    }
+
+    /// Keeps the first `n` rows. A sealed chunk cut into is decoded back
+    /// into the tail: **O([`CHUNK`])**; otherwise **O(1)**.
+    pub(crate) fn truncate(&mut self, n: usize) {
+        if n >= self.len() {
+            return;
+        }
+        let (c, j) = split(n);
+        if c < self.sealed.len() {
+            let mut tail = Vec::new();
+            if j > 0 {
+                tail.reserve_exact(CHUNK);
+                tail.resize(j, P::default());
+                self.sealed[c].decode_into(&mut tail);
+            }
+            self.sealed.truncate(c);
+            self.tail = tail;
+        } else {
+            self.tail.truncate(j);
+        }
+        // Whether the tail holds nulls only is no longer known: the nulls it
+        // may hold keep the placeholders they have.
+        self.open = false;
     }
 
     pub(crate) fn reserve(&mut self, rows: usize) {
@@ -421,6 +450,23 @@ impl<T: IntSlot> IntColumn<T> {
                 .all(|((a, b), v)| !v || a == b)
     }
 
+    /// Keeps the first `len` rows and drops the rest (nothing if there are
+    /// no more). **O(1)**, or **O([`CHUNK`])** when it cuts into a packed
+    /// chunk, which becomes the growing one again.
+    ///
+    /// ```
+    /// use leanmem::slots::IntColumn;
+    ///
+    /// let mut ids: IntColumn<u32> = (0..10_000).collect();
+    /// ids.truncate(5_000);
+    /// assert_eq!(ids.len(), 5_000);
+    /// assert_eq!(ids.get(4_999), Some(4_999));
+    /// assert_eq!(ids.get(5_000), None);
+    /// ```
+    pub fn truncate(&mut self, len: usize) {
+        self.data.truncate(len);
+    }
+
     /// Reserves room for `rows` more rows.
     ///
     /// # Panics
@@ -446,6 +492,14 @@ impl<T: IntSlot> Extend<T> for IntColumn<T> {
         for x in iter {
             self.push(x);
         }
+    }
+}
+
+impl<T: IntSlot> FromIterator<T> for IntColumn<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
+        let mut c = Self::new();
+        c.extend(iter);
+        c
     }
 }
 

@@ -115,6 +115,8 @@ pub trait SlotColumn<T>: Default + Clone + Debug + HeapSize {
     fn shrink(&mut self);
     /// Removes every row.
     fn clear_rows(&mut self);
+    /// Keeps the first `rows` rows.
+    fn truncate_rows(&mut self, rows: usize);
 }
 
 macro_rules! int_value {
@@ -147,6 +149,7 @@ macro_rules! int_value {
             fn reserve_rows(&mut self, rows: usize) { self.reserve(rows) }
             fn shrink(&mut self) { self.shrink_to_fit() }
             fn clear_rows(&mut self) { self.clear() }
+            fn truncate_rows(&mut self, rows: usize) { self.truncate(rows) }
         }
     )*};
 }
@@ -175,6 +178,7 @@ macro_rules! copy_value {
             fn reserve_rows(&mut self, rows: usize) { self.reserve(rows) }
             fn shrink(&mut self) { self.shrink_to_fit() }
             fn clear_rows(&mut self) { self.clear() }
+            fn truncate_rows(&mut self, rows: usize) { self.truncate(rows) }
         }
     )*};
 }
@@ -223,6 +227,9 @@ impl SlotColumn<String> for StrColumn {
     }
     fn clear_rows(&mut self) {
         self.clear();
+    }
+    fn truncate_rows(&mut self, rows: usize) {
+        self.truncate(rows);
     }
 }
 
@@ -300,6 +307,11 @@ where
         let (values, valid) = self.parts_mut();
         values.clear_rows();
         valid.clear();
+    }
+    fn truncate_rows(&mut self, rows: usize) {
+        let (values, valid) = self.parts_mut();
+        values.truncate_rows(rows);
+        valid.truncate(rows);
     }
 }
 
@@ -518,6 +530,24 @@ macro_rules! slots {
             /// Releases unused capacity.
             $tvis fn shrink_to_fit(&mut self) {
                 $( $crate::slots::SlotColumn::shrink(&mut self.$field); )*
+            }
+
+            /// Keeps the first `len` rows and drops the rest (nothing if
+            /// there are no more): **O(fields)**, or **O(fields · CHUNK)**
+            /// when it cuts into a full chunk.
+            $tvis fn truncate(&mut self, len: usize) {
+                if len >= self.len {
+                    return;
+                }
+                $( $crate::slots::SlotColumn::truncate_rows(&mut self.$field, len); )*
+                self.len = len;
+            }
+
+            /// Removes the last row and returns it, or `None` if empty.
+            $tvis fn pop(&mut self) -> ::std::option::Option<$name> {
+                let last = self.get(self.len.checked_sub(1)?)?;
+                self.truncate(self.len - 1);
+                Some(last)
             }
 
             /// Removes every row.

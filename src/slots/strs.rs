@@ -319,6 +319,30 @@ impl StrColumn {
         }
     }
 
+    /// Keeps the first `len` rows and drops the rest (nothing if there are
+    /// no more). **O(1)**, or **O([`CHUNK`] strings)** when it cuts into a
+    /// full chunk, which becomes the growing one again. An interned column
+    /// keeps the strings it has seen (as it does when a row is replaced);
+    /// [`clear`](Self::clear) forgets them.
+    ///
+    /// ```
+    /// use leanmem::slots::StrColumn;
+    ///
+    /// let mut names = StrColumn::new();
+    /// for n in ["ada", "grace", "edsger"] {
+    ///     names.push(n)?;
+    /// }
+    /// names.truncate(1);
+    /// assert_eq!(names.iter().collect::<Vec<_>>(), ["ada"]);
+    /// # Ok::<(), leanmem::slots::SlotsError>(())
+    /// ```
+    pub fn truncate(&mut self, len: usize) {
+        match &mut self.store {
+            Store::Bytes(b) => b.truncate(len),
+            Store::Interned(x) => x.symbols.truncate(len),
+        }
+    }
+
     /// Removes every row (an interned column forgets its strings too).
     pub fn clear(&mut self) {
         match &mut self.store {
@@ -352,6 +376,31 @@ impl StrColumn {
 }
 
 impl Bytes {
+    /// Keeps the first `n` rows; a sealed chunk cut into becomes the tail.
+    fn truncate(&mut self, n: usize) {
+        if n >= self.sealed.len() * CHUNK + self.ends.len() {
+            return;
+        }
+        let (c, j) = split(n);
+        if c < self.sealed.len() {
+            let chunk = &self.sealed[c];
+            let mut ends = Vec::new();
+            if j > 0 {
+                ends.reserve_exact(CHUNK);
+                ends.resize(j, 0);
+                chunk.ends.decode_into(&mut ends);
+            }
+            let end = ends.last().map_or(0, |&e| e as usize);
+            self.bytes = chunk.bytes.get(..end).unwrap_or_default().to_owned();
+            self.ends = ends;
+            self.sealed.truncate(c);
+        } else {
+            let end = if j == 0 { 0 } else { self.ends[j - 1] as usize };
+            self.bytes.truncate(end);
+            self.ends.truncate(j);
+        }
+    }
+
     fn seal(&mut self) {
         let bytes = std::mem::take(&mut self.bytes).into_boxed_str();
         let ends = PackedVec::from_slice(&self.ends);

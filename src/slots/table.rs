@@ -125,6 +125,18 @@ impl Column {
         }
     }
 
+    fn truncate(&mut self, n: usize) {
+        match &mut self.data {
+            Data::Int(c) => c.truncate(n),
+            Data::Float(c) => c.truncate(n),
+            Data::Bool(c) => c.truncate(n),
+            Data::Str(c) => c.truncate(n),
+        }
+        if let Some(v) = &mut self.valid {
+            v.truncate(n);
+        }
+    }
+
     fn clear(&mut self) {
         match &mut self.data {
             Data::Int(c) => c.clear(),
@@ -469,6 +481,56 @@ impl Table {
         for c in &mut self.columns {
             c.shrink_to_fit();
         }
+    }
+
+    /// Keeps the first `len` rows and drops the rest (nothing if there are
+    /// no more). Computes in **O(fields)** time, or **O(fields ·
+    /// [`CHUNK`](super::CHUNK))** when it cuts into a full chunk, which is
+    /// unpacked to grow again. Keeps the capacity of the chunks kept; an
+    /// interned string column keeps the strings it has seen.
+    ///
+    /// ```
+    /// use leanmem::slots::{FieldType, Shape, Table};
+    ///
+    /// let shape = Shape::new([("n", FieldType::INT)])?;
+    /// let mut t = Table::new(&shape);
+    /// for n in 0..10_000 {
+    ///     t.push_row(&[n.into()])?;
+    /// }
+    /// t.truncate(4_100);
+    /// assert_eq!(t.len(), 4_100);
+    /// assert_eq!(t.get(4_099, "n")?, Some(4_099.into()));
+    /// assert_eq!(t.get(4_100, "n")?, None);
+    /// # Ok::<(), leanmem::slots::SlotsError>(())
+    /// ```
+    pub fn truncate(&mut self, len: usize) {
+        if len >= self.len {
+            return;
+        }
+        for c in &mut self.columns {
+            c.truncate(len);
+        }
+        self.len = len;
+    }
+
+    /// Removes the last row and returns its values, or `None` if empty.
+    /// Costs as [`truncate`](Self::truncate) does.
+    ///
+    /// ```
+    /// use leanmem::slots::{FieldType, Shape, Table, Value, ValueRef};
+    ///
+    /// let shape = Shape::new([("n", FieldType::INT), ("s", FieldType::STR.optional())])?;
+    /// let mut t = Table::new(&shape);
+    /// t.push_row(&[1.into(), "one".into()])?;
+    /// t.push_row(&[2.into(), ValueRef::Null])?;
+    /// assert_eq!(t.pop(), Some(vec![Value::Int(2), Value::Null]));
+    /// assert_eq!(t.len(), 1);
+    /// # Ok::<(), leanmem::slots::SlotsError>(())
+    /// ```
+    pub fn pop(&mut self) -> Option<Vec<Value>> {
+        let values = self.row(self.len.checked_sub(1)?)?.to_values();
+        self.truncate(self.len - 1);
+        Some(values)
     }
 
     /// Removes every row.

@@ -357,6 +357,8 @@ enum Op {
     Set(usize, usize, Value),
     SetUnknown(usize),
     Get(usize, usize),
+    Truncate(usize),
+    Pop,
 }
 
 fn value_of(kind: Kind) -> BoxedStrategy<Value> {
@@ -400,6 +402,8 @@ fn scenario() -> impl Strategy<Value = (Vec<FieldType>, bool, Vec<Op>)> {
             (0usize..40, 0..n, any_value()).prop_map(|(r, f, v)| Op::Set(r, f, v)),
             (0usize..40).prop_map(Op::SetUnknown),
             (0usize..40, 0..n).prop_map(|(r, f)| Op::Get(r, f)),
+            (0usize..40).prop_map(Op::Truncate),
+            Just(Op::Pop),
         ];
         (Just(types), Just(intern), prop::collection::vec(op, 0..60))
     })
@@ -455,6 +459,16 @@ proptest! {
                     if let Some(r) = records.get_mut(*row) {
                         prop_assert!(r.set("missing", 1).is_err());
                     }
+                }
+                Op::Truncate(len) => {
+                    table.truncate(*len);
+                    records.truncate(*len);
+                    model.truncate(*len);
+                }
+                Op::Pop => {
+                    let want = model.pop().map(|m| names.iter().map(|n| m[n].clone()).collect::<Vec<_>>());
+                    prop_assert_eq!(table.pop(), want);
+                    records.pop();
                 }
                 Op::Get(row, f) => {
                     let want = model.get(*row).map(|m| m[&names[*f]].clone());
@@ -1157,4 +1171,89 @@ fn int_columns_cloned_from_nullable_ones_push_plainly() {
     values.extend([7]);
     assert_eq!(values.get(0), readings.at().values().get(0));
     assert_eq!(values.get(1), Some(7));
+}
+
+/// `a == b`, or the first row and field where they differ.
+fn same_tables(a: &Table, b: &Table, what: &str) {
+    assert_eq!(a.len(), b.len(), "{what}");
+    for i in 0..a.len() {
+        let (x, y) = (a.row(i).unwrap().to_values(), b.row(i).unwrap().to_values());
+        for (f, (v, w)) in x.iter().zip(&y).enumerate() {
+            assert!(
+                same_value(v, w),
+                "{what}: row {i}, field {f}: {v:?} against {w:?}"
+            );
+        }
+    }
+    assert!(a == b, "{what}: the rows agree, `==` does not");
+}
+
+/// Cut anywhere (inside the growing chunk, at a chunk's edge, inside a
+/// packed chunk), a table is the table of the rows kept, its heap size
+/// follows the allocator, and it grows back into the whole; `pop` hands
+/// the rows back in reverse across a chunk boundary.
+#[test]
+fn tables_truncate_and_pop_at_every_kind_of_cut() {
+    let shape = mixed_shape();
+    let n = 2 * CHUNK + 65;
+    let mut whole = Table::new(&shape);
+    push_mixed(&mut whole, 0..n);
+    for cut in [
+        0,
+        1,
+        63,
+        64,
+        65,
+        CHUNK - 1,
+        CHUNK,
+        CHUNK + 1,
+        2 * CHUNK,
+        n - 1,
+        n,
+        n + 5,
+    ] {
+        let mut t = whole.clone();
+        let before = table_bytes(&t);
+        let ((), m) = measured(|| t.truncate(cut));
+        assert_eq!(table_bytes(&t) - before, m.net_bytes, "cut {cut}");
+        let mut want = Table::new(&shape);
+        push_mixed(&mut want, 0..cut.min(n));
+        same_tables(&t, &want, &format!("cut {cut}"));
+        assert_eq!(t.len(), cut.min(n));
+        assert_eq!(t.get(cut, "i").unwrap(), None);
+        let before = table_bytes(&t);
+        let ((), m) = measured(|| push_mixed(&mut t, cut.min(n)..n));
+        assert_eq!(
+            table_bytes(&t) - before,
+            m.net_bytes,
+            "cut {cut}, grown back"
+        );
+        same_tables(&t, &whole, &format!("cut {cut}, grown back"));
+    }
+    let mut t = whole.clone();
+    t.truncate(CHUNK + 3);
+    for i in (CHUNK - 70..CHUNK + 3).rev() {
+        let row = t.pop().unwrap();
+        assert!(
+            row.iter().zip(&mixed_row(i)).all(|(a, b)| same_value(a, b)),
+            "row {i}"
+        );
+    }
+    assert_eq!(t.len(), CHUNK - 70);
+    t.clear();
+    assert_eq!(t.pop(), None);
+
+    // The macro's table, and a bool column's bits past the cut.
+    let mut users: UserTable = (0..CHUNK as u64 + 10).map(user).collect();
+    users.truncate(CHUNK - 1);
+    assert_eq!(users.pop(), Some(user(CHUNK as u64 - 2)));
+    assert_eq!(users.len(), CHUNK - 2);
+    users.push(&user(7)).unwrap();
+    assert_eq!(users.get(CHUNK - 2), Some(user(7)));
+    assert_eq!(users.iter().count(), CHUNK - 1);
+    let mut flags: leanmem::slots::BoolColumn = [true; 70].into_iter().collect();
+    flags.truncate(65);
+    flags.truncate(3);
+    flags.extend([false; 70]);
+    assert_eq!(flags.count_ones(), 3);
 }
