@@ -202,8 +202,8 @@ impl FloatColumn {
     }
 
     /// Keeps the first `len` rows and drops the rest (nothing if there are
-    /// no more). **O(1)**, or **O([`CHUNK`])** when it cuts into a full
-    /// chunk, which becomes the growing one again.
+    /// no more). **O(chunks dropped)**, plus **O([`CHUNK`])** when it cuts
+    /// into a full chunk, which becomes the growing one again.
     pub fn truncate(&mut self, len: usize) {
         self.data.truncate(len);
     }
@@ -357,6 +357,16 @@ impl BoolColumn {
         self.len = len;
     }
 
+    /// Whether the rows `from..` are all `false` (the bits past the last
+    /// row are 0). **O((len - from) / 64)**.
+    pub(crate) fn none_from(&self, from: usize) -> bool {
+        if from >= self.len {
+            return true;
+        }
+        let (w, b) = (from / 64, from % 64);
+        self.words[w] >> b == 0 && self.words[w + 1..].iter().all(|&x| x == 0)
+    }
+
     /// Releases unused capacity.
     pub fn shrink_to_fit(&mut self) {
         self.words.shrink_to_fit();
@@ -461,10 +471,12 @@ impl<T: IntSlot> Nullable<IntColumn<T>> {
     }
 
     /// Keeps the first `len` rows and drops the rest (nothing if there are
-    /// no more), at the cost of the values column's `truncate`.
+    /// no more), at the cost of the values column's `truncate`, or
+    /// **O([`CHUNK`])** when the rows kept in the last chunk are all null
+    /// (their placeholders become those of nulls just pushed).
     pub fn truncate(&mut self, len: usize) {
-        self.values.truncate(len);
         self.valid.truncate(len);
+        self.values.truncate_nullable(len, &self.valid);
     }
 }
 

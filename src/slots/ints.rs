@@ -158,9 +158,31 @@ impl<P: PackedInt> IntChunks<P> {
         } else {
             self.tail.truncate(j);
         }
-        // Whether the tail holds nulls only is no longer known: the nulls it
-        // may hold keep the placeholders they have.
+        // Whether the tail holds nulls only is not known here: the nulls it
+        // may hold keep the placeholders they have (`truncate_nullable`,
+        // which knows, gives them those of pushed nulls).
         self.open = false;
+    }
+
+    /// Keeps the first `n` rows of a column that may hold nulls, `valid`
+    /// its validity bits, already cut to `n`. If the rows kept in the tail
+    /// are all null, they get the placeholder pushed nulls get and wait for
+    /// the tail's first value again, as in the column built from the rows
+    /// kept: they would otherwise keep what a value cut away gave them, or
+    /// the last value of the chunk before, and widen the chunk's frame.
+    /// **O([`CHUNK`])** then, as [`truncate`](Self::truncate) otherwise.
+    pub(crate) fn truncate_nullable(&mut self, n: usize, valid: &BoolColumn) {
+        if n >= self.len() {
+            return;
+        }
+        debug_assert_eq!(valid.len(), n, "validity bits cut first");
+        self.truncate(n);
+        let start = self.sealed.len() * CHUNK;
+        if !self.tail.is_empty() && valid.none_from(start) {
+            let before = self.sealed.last().and_then(PackedVec::last);
+            self.tail.fill(before.unwrap_or_default());
+            self.open = true;
+        }
     }
 
     pub(crate) fn reserve(&mut self, rows: usize) {
@@ -451,8 +473,8 @@ impl<T: IntSlot> IntColumn<T> {
     }
 
     /// Keeps the first `len` rows and drops the rest (nothing if there are
-    /// no more). **O(1)**, or **O([`CHUNK`])** when it cuts into a packed
-    /// chunk, which becomes the growing one again.
+    /// no more). **O(chunks dropped)**, plus **O([`CHUNK`])** when it cuts
+    /// into a packed chunk, which becomes the growing one again.
     ///
     /// ```
     /// use leanmem::slots::IntColumn;
@@ -465,6 +487,12 @@ impl<T: IntSlot> IntColumn<T> {
     /// ```
     pub fn truncate(&mut self, len: usize) {
         self.data.truncate(len);
+    }
+
+    /// [`truncate`](Self::truncate) for the values of a column with nulls,
+    /// `valid` its validity bits (see [`IntChunks::truncate_nullable`]).
+    pub(crate) fn truncate_nullable(&mut self, len: usize, valid: &BoolColumn) {
+        self.data.truncate_nullable(len, valid);
     }
 
     /// Reserves room for `rows` more rows.

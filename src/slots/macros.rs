@@ -117,6 +117,15 @@ pub trait SlotColumn<T>: Default + Clone + Debug + HeapSize {
     fn clear_rows(&mut self);
     /// Keeps the first `rows` rows.
     fn truncate_rows(&mut self, rows: usize);
+    /// Keeps the first `rows` rows of the values of a [`Nullable`] column,
+    /// `valid` its validity bits, already cut: by default
+    /// [`truncate_rows`](Self::truncate_rows); integer columns give nulls
+    /// left alone in their last chunk the placeholder of pushed ones.
+    #[doc(hidden)]
+    fn truncate_after_nulls(&mut self, rows: usize, valid: &BoolColumn) {
+        let _ = valid;
+        self.truncate_rows(rows);
+    }
 }
 
 macro_rules! int_value {
@@ -150,6 +159,9 @@ macro_rules! int_value {
             fn shrink(&mut self) { self.shrink_to_fit() }
             fn clear_rows(&mut self) { self.clear() }
             fn truncate_rows(&mut self, rows: usize) { self.truncate(rows) }
+            fn truncate_after_nulls(&mut self, rows: usize, valid: &BoolColumn) {
+                self.truncate_nullable(rows, valid)
+            }
         }
     )*};
 }
@@ -310,8 +322,8 @@ where
     }
     fn truncate_rows(&mut self, rows: usize) {
         let (values, valid) = self.parts_mut();
-        values.truncate_rows(rows);
         valid.truncate(rows);
+        values.truncate_after_nulls(rows, valid);
     }
 }
 
@@ -330,7 +342,8 @@ where
 ///   per field with the same layouts as [`Table`](crate::slots::Table)
 ///   (strings in one buffer per chunk): `new`, `with_capacity`, `len`,
 ///   `is_empty`, `push`, `get`, `iter`, `reserve`, `shrink_to_fit`,
-///   `clear`, and one accessor per field returning that field's column.
+///   `truncate`, `pop`, `clear`, and one accessor per field returning that
+///   field's column.
 ///   Field names must therefore not be one of those method names.
 ///
 /// Field types: `i8`–`i64`, `u8`–`u64`, `usize`, `f64`, `bool`, `String`,
@@ -533,8 +546,10 @@ macro_rules! slots {
             }
 
             /// Keeps the first `len` rows and drops the rest (nothing if
-            /// there are no more): **O(fields)**, or **O(fields · CHUNK)**
-            /// when it cuts into a full chunk.
+            /// there are no more): **O(fields + chunks dropped)**, plus
+            /// **O(fields · CHUNK)**
+            /// when it cuts into a full chunk or leaves a nullable integer
+            /// column only nulls in its last chunk.
             $tvis fn truncate(&mut self, len: usize) {
                 if len >= self.len {
                     return;

@@ -320,8 +320,8 @@ impl StrColumn {
     }
 
     /// Keeps the first `len` rows and drops the rest (nothing if there are
-    /// no more). **O(1)**, or **O([`CHUNK`] strings)** when it cuts into a
-    /// full chunk, which becomes the growing one again. An interned column
+    /// no more). **O(chunks dropped)**, plus **O([`CHUNK`] strings)** when
+    /// it cuts into a full chunk, which becomes the growing one again. An interned column
     /// keeps the strings it has seen (as it does when a row is replaced);
     /// [`clear`](Self::clear) forgets them.
     ///

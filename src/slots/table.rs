@@ -126,14 +126,15 @@ impl Column {
     }
 
     fn truncate(&mut self, n: usize) {
-        match &mut self.data {
-            Data::Int(c) => c.truncate(n),
-            Data::Float(c) => c.truncate(n),
-            Data::Bool(c) => c.truncate(n),
-            Data::Str(c) => c.truncate(n),
-        }
         if let Some(v) = &mut self.valid {
             v.truncate(n);
+        }
+        match (&mut self.data, &self.valid) {
+            (Data::Int(c), Some(valid)) => c.truncate_nullable(n, valid),
+            (Data::Int(c), None) => c.truncate(n),
+            (Data::Float(c), _) => c.truncate(n),
+            (Data::Bool(c), _) => c.truncate(n),
+            (Data::Str(c), _) => c.truncate(n),
         }
     }
 
@@ -484,10 +485,14 @@ impl Table {
     }
 
     /// Keeps the first `len` rows and drops the rest (nothing if there are
-    /// no more). Computes in **O(fields)** time, or **O(fields ·
-    /// [`CHUNK`](super::CHUNK))** when it cuts into a full chunk, which is
-    /// unpacked to grow again. Keeps the capacity of the chunks kept; an
-    /// interned string column keeps the strings it has seen.
+    /// no more). Computes in **O(fields + chunks dropped)** time, plus
+    /// **O(fields · [`CHUNK`](super::CHUNK))** when it cuts into a full
+    /// chunk, which is
+    /// unpacked to grow again, or leaves a nullable int column only nulls
+    /// in its last chunk (they get the placeholder of nulls just pushed, so
+    /// that they do not widen the chunk's packing). Keeps the capacity of
+    /// the chunks kept; an interned string column keeps the strings it has
+    /// seen.
     ///
     /// ```
     /// use leanmem::slots::{FieldType, Shape, Table};

@@ -1257,3 +1257,339 @@ fn tables_truncate_and_pop_at_every_kind_of_cut() {
     flags.extend([false; 70]);
     assert_eq!(flags.count_ones(), 3);
 }
+
+/// A xorshift generator: the randomized cut checks below are plain tests
+/// (fixed seeds, fast) next to the proptest model.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    /// A length to cut a column of `len` rows to: 0, around a chunk's edge,
+    /// a multiple of 64, near or past the end, or anywhere.
+    fn cut(&mut self, len: usize) -> usize {
+        match self.below(6) {
+            0 => 0,
+            1 => (self.below(4) * CHUNK + self.below(3)).saturating_sub(1),
+            2 => self.below(len / 64 + 2) * 64,
+            3 => len.saturating_sub(self.below(3)),
+            4 => len + self.below(3),
+            _ => self.below(len + 1),
+        }
+    }
+
+    /// A value of type `ty`: a third null where nullable; integers from
+    /// far-apart frames, floats with signed zeros, multibyte strings.
+    fn value(&mut self, ty: FieldType) -> Value {
+        if ty.nullable && self.below(3) == 0 {
+            return Value::Null;
+        }
+        match ty.kind {
+            Kind::Int => Value::Int(match self.below(4) {
+                0 => 1_700_000_000 + self.below(5000) as i64,
+                1 => -(self.below(100) as i64),
+                2 => i64::MIN + self.below(3) as i64,
+                _ => self.below(1 << 20) as i64,
+            }),
+            Kind::Float => Value::Float([-0.0, 0.0, 5e-324, 1.5, f64::MAX][self.below(5)]),
+            Kind::Bool => Value::Bool(self.below(2) == 0),
+            Kind::Str => Value::Str(match self.below(4) {
+                0 => String::new(),
+                1 => "GET".into(),
+                2 => "é€".repeat(self.below(3)),
+                _ => format!("u{}", self.next() % 100_000),
+            }),
+        }
+    }
+}
+
+/// Random pushes (one or thousands of rows), sets, cuts, pops,
+/// `shrink_to_fit`, `reserve` and `clear` over three chunks: every step
+/// as the allocator counts it, the rows around the chunk edges as the
+/// model has them, and at times the whole table equal to the one built
+/// from the model, its column iterators exact.
+#[test]
+fn random_cuts_match_the_model_the_allocator_and_a_fresh_table() {
+    let shape = mixed_shape();
+    let types: Vec<FieldType> = shape.fields().iter().map(|f| f.ty()).collect();
+    let push = |t: &mut Table, rows: &[Vec<Value>]| {
+        for row in rows {
+            let refs: Vec<ValueRef<'_>> = row.iter().map(Value::as_ref).collect();
+            t.push_row(&refs).unwrap();
+        }
+    };
+    for seed in 1..=3u64 {
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ seed);
+        let mut t = Table::new(&shape);
+        let mut model: Vec<Vec<Value>> = Vec::new();
+        for step in 0..30 {
+            let what = format!("seed {seed}, step {step}");
+            let before = table_bytes(&t);
+            let m = match rng.below(10) {
+                0..=2 => {
+                    let k = [rng.below(3000), rng.below(5)][rng.below(2)];
+                    let rows: Vec<Vec<Value>> = (0..k)
+                        .map(|_| types.iter().map(|&ty| rng.value(ty)).collect())
+                        .collect();
+                    let ((), m) = measured(|| push(&mut t, &rows));
+                    model.extend(rows);
+                    m
+                }
+                3 => {
+                    let (r, f) = (rng.cut(model.len()), rng.below(types.len()));
+                    let v = rng.value(types[f]);
+                    let name = shape.fields()[f].name();
+                    let (set, m) = measured(|| t.set(r, name, v.as_ref()).unwrap());
+                    assert_eq!(set, r < model.len(), "{what}");
+                    if set {
+                        model[r][f] = v;
+                    }
+                    m
+                }
+                4 | 5 => {
+                    let cut = rng.cut(model.len());
+                    model.truncate(cut);
+                    measured(|| t.truncate(cut)).1
+                }
+                6 => {
+                    let want: Vec<Option<Vec<Value>>> =
+                        (0..rng.below(70)).map(|_| model.pop()).collect();
+                    let (same, m) = measured(|| {
+                        want.iter().all(|w| match (t.pop(), w) {
+                            (Some(g), Some(w)) => g.iter().zip(w).all(|(a, b)| same_value(a, b)),
+                            (g, w) => g.is_none() && w.is_none(),
+                        })
+                    });
+                    assert!(same, "{what}: pop");
+                    m
+                }
+                7 => measured(|| t.shrink_to_fit()).1,
+                8 => {
+                    let k = rng.below(2 * CHUNK);
+                    measured(|| t.reserve(k)).1
+                }
+                _ => {
+                    model.clear();
+                    measured(|| t.clear()).1
+                }
+            };
+            assert_eq!(table_bytes(&t) - before, m.net_bytes, "{what}");
+            let n = model.len();
+            assert_eq!(t.len(), n, "{what}");
+            for i in [
+                0,
+                1,
+                63,
+                64,
+                CHUNK - 1,
+                CHUNK,
+                CHUNK + 1,
+                2 * CHUNK,
+                n - n.min(2),
+                n,
+                n + 1,
+            ] {
+                let got = t.row(i).map(|r| r.to_values());
+                match (&got, model.get(i)) {
+                    (Some(g), Some(w)) => assert!(
+                        g.iter().zip(w).all(|(a, b)| same_value(a, b)),
+                        "{what}: row {i}: {g:?} against {w:?}"
+                    ),
+                    (g, w) => assert!(g.is_none() && w.is_none(), "{what}: row {i}"),
+                }
+            }
+            if step % 10 != 9 {
+                continue;
+            }
+            let mut fresh = Table::new(&shape);
+            push(&mut fresh, &model);
+            same_tables(&t, &fresh, &what);
+            for f in shape.fields() {
+                let c = t.column(f.name()).unwrap();
+                if let Some(x) = c.as_ints() {
+                    assert_eq!(x.iter().len(), n, "{what}");
+                    assert!(
+                        x.iter().enumerate().all(|(i, a)| x.get(i) == Some(a)),
+                        "{what}"
+                    );
+                }
+                if let Some(x) = c.as_strs() {
+                    assert_eq!(x.iter().len(), n, "{what}");
+                    assert!(
+                        x.iter().enumerate().all(|(i, a)| x.get(i) == Some(a)),
+                        "{what}"
+                    );
+                }
+                if let Some(x) = c.validity().or(c.as_bools()) {
+                    assert_eq!(x.iter().count(), n, "{what}");
+                    assert_eq!(x.count_ones(), x.iter().filter(|&b| b).count(), "{what}");
+                }
+            }
+        }
+    }
+}
+
+/// Cut back to nulls only in its last chunk, a nullable integer column is
+/// the column of the rows kept: those nulls wait for the chunk's first
+/// value again (they do not keep the placeholder a cut value gave them,
+/// nor one that widens the chunk's packing), in a `Table`, a `slots!`
+/// table and a `Nullable` column.
+#[test]
+fn cut_back_to_nulls_a_column_is_the_column_of_the_rows_kept() {
+    let shape = Shape::new([("at", FieldType::INT.optional())]).unwrap();
+    let at = |i: usize| 1_700_000_000 + i as i64;
+    let table_of = |rows: &[Option<i64>]| {
+        let mut t = Table::new(&shape);
+        for r in rows {
+            t.push_row(&[r.map_or(ValueRef::Null, ValueRef::Int)])
+                .unwrap();
+        }
+        t
+    };
+    let packed_bytes = |mut t: Table| {
+        t.shrink_to_fit();
+        t.heap_size()
+    };
+    // (rows pushed, cut, rows pushed after): a pop in the first chunk's
+    // leading nulls; a cut into a sealed chunk of nulls only, after a
+    // chunk counting from 0; a cut back past a value to leading nulls.
+    let counting = |i: usize| Some(i as i64);
+    type Rows = Vec<Option<i64>>;
+    let cases: Vec<(Rows, usize, Rows)> = vec![
+        (
+            vec![None, None],
+            1,
+            (1..CHUNK + 1).map(|i| Some(at(i))).collect(),
+        ),
+        (
+            (0..CHUNK)
+                .map(counting)
+                .chain((0..CHUNK + 5).map(|_| None))
+                .collect(),
+            CHUNK + 3,
+            (0..CHUNK).map(|i| Some(at(i))).collect(),
+        ),
+        (
+            vec![None, None, Some(5), Some(6)],
+            2,
+            (0..CHUNK).map(|i| Some(at(i))).collect(),
+        ),
+    ];
+    for (k, (pushed, cut, after)) in cases.into_iter().enumerate() {
+        let mut t = table_of(&pushed);
+        t.truncate(cut);
+        let kept: Rows = pushed[..cut].to_vec();
+        assert!(t == table_of(&kept), "case {k}");
+        for r in &after {
+            t.push_row(&[r.map_or(ValueRef::Null, ValueRef::Int)])
+                .unwrap();
+        }
+        let whole: Rows = kept.iter().chain(&after).copied().collect();
+        let fresh = table_of(&whole);
+        assert!(t == fresh, "case {k}");
+        assert_eq!(packed_bytes(t), packed_bytes(fresh), "case {k}");
+
+        // The same through a `slots!` table.
+        let readings = |rows: &[Option<i64>]| {
+            rows.iter()
+                .map(|&at| Reading { at })
+                .collect::<ReadingTable>()
+        };
+        let mut r = readings(&pushed);
+        r.truncate(cut);
+        assert_eq!(r.at(), readings(&kept).at(), "case {k}, slots! table");
+        r.extend(after.iter().map(|&at| Reading { at }));
+        let mut fresh = readings(&whole);
+        assert_eq!(r.at(), fresh.at(), "case {k}, slots! table");
+        r.shrink_to_fit();
+        fresh.shrink_to_fit();
+        assert_eq!(r.heap_size(), fresh.heap_size(), "case {k}, slots! table");
+
+        // And a `Nullable` column by itself.
+        let nullable = |rows: &[Option<i64>]| {
+            let mut c = leanmem::slots::Nullable::<leanmem::slots::IntColumn<i64>>::default();
+            for &x in rows {
+                c.push(x);
+            }
+            c
+        };
+        let mut c = nullable(&pushed);
+        c.truncate(cut);
+        assert_eq!(c, nullable(&kept), "case {k}, Nullable");
+    }
+}
+
+/// Random pushes, cuts and pops of nullable integers, with long runs of
+/// nulls: a `Nullable` column is, placeholders included, the one built
+/// from the rows kept; a `slots!` table follows the allocator and its
+/// model, its nullable integers again those of a fresh table.
+#[test]
+fn random_cuts_of_nullable_ints_are_the_columns_of_the_rows_kept() {
+    type Ints = leanmem::slots::Nullable<leanmem::slots::IntColumn<i64>>;
+    let ints = |rows: &[Option<i64>]| {
+        let mut c = Ints::default();
+        rows.iter().for_each(|&x| c.push(x));
+        c
+    };
+    for seed in 1..=6u64 {
+        let mut rng = Rng(0x2545_F491_4F6C_DD1D ^ seed);
+        let (mut c, mut model) = (Ints::default(), Vec::new());
+        let (mut users, mut user_model) = (UserTable::new(), Vec::new());
+        for step in 0..30 {
+            let what = format!("seed {seed}, step {step}");
+            let before = (c.heap_size() + users.heap_size()) as isize;
+            let ((), m) = match rng.below(5) {
+                0 | 1 => {
+                    let k = [rng.below(3000), rng.below(4)][rng.below(2)];
+                    let nulls = rng.below(5);
+                    let xs: Vec<Option<i64>> = (model.len()..model.len() + k)
+                        .map(|i| (rng.below(4) >= nulls).then_some(1_700_000_000 + i as i64))
+                        .collect();
+                    let us: Vec<User> = (0..k).map(|_| user(rng.next() % 10_000)).collect();
+                    let m = measured(|| {
+                        xs.iter().for_each(|&x| c.push(x));
+                        us.iter().for_each(|u| users.push(u).unwrap());
+                    });
+                    model.extend(xs);
+                    user_model.extend(us);
+                    m
+                }
+                2 | 3 => {
+                    let (cut, user_cut) = (rng.cut(model.len()), rng.cut(user_model.len()));
+                    model.truncate(cut);
+                    user_model.truncate(user_cut);
+                    measured(|| {
+                        c.truncate(cut);
+                        users.truncate(user_cut);
+                    })
+                }
+                _ => {
+                    let want: Vec<Option<User>> =
+                        (0..rng.below(70)).map(|_| user_model.pop()).collect();
+                    let (same, m) =
+                        measured(|| want.iter().all(|w| users.pop().as_ref() == w.as_ref()));
+                    assert!(same, "{what}: pop");
+                    ((), m)
+                }
+            };
+            let after = (c.heap_size() + users.heap_size()) as isize;
+            assert_eq!(after - before, m.net_bytes, "{what}");
+            assert_eq!(c, ints(&model), "{what}");
+            assert_eq!(users.len(), user_model.len(), "{what}");
+            if step % 10 == 9 {
+                assert!(users.iter().eq(user_model.iter().cloned()), "{what}");
+                let fresh: UserTable = user_model.iter().cloned().collect();
+                assert_eq!(users.age(), fresh.age(), "{what}");
+            }
+        }
+    }
+}
