@@ -23,6 +23,33 @@ pub(crate) fn split(i: usize) -> (usize, usize) {
     (i >> CHUNK_BITS, i & (CHUNK - 1))
 }
 
+/// Keeps the first `n` rows of `sealed` chunks of [`CHUNK`] rows followed
+/// by `tail`: the chunks past the cut are dropped, and a chunk cut into
+/// becomes the tail, `unseal(chunk, rows, tail)` putting its first `rows`
+/// rows into an empty tail with room for a chunk.
+pub(crate) fn truncate_chunks<S, T>(
+    sealed: &mut Vec<S>,
+    tail: &mut Vec<T>,
+    n: usize,
+    unseal: impl FnOnce(&S, usize, &mut Vec<T>),
+) {
+    if n >= sealed.len() * CHUNK + tail.len() {
+        return;
+    }
+    let (c, j) = split(n);
+    if c < sealed.len() {
+        let mut t = Vec::new();
+        if j > 0 {
+            t.reserve_exact(CHUNK);
+            unseal(&sealed[c], j, &mut t);
+        }
+        sealed.truncate(c);
+        *tail = t;
+    } else {
+        tail.truncate(j);
+    }
+}
+
 /// Sealed exact-size chunks plus a growing tail.
 #[derive(Debug, Clone)]
 struct Chunks<T> {
@@ -96,21 +123,9 @@ impl<T: Copy> Chunks<T> {
 
     /// Keeps the first `n` rows; a sealed chunk cut into becomes the tail.
     fn truncate(&mut self, n: usize) {
-        if n >= self.len() {
-            return;
-        }
-        let (c, j) = split(n);
-        if c < self.sealed.len() {
-            let mut tail = Vec::new();
-            if j > 0 {
-                tail.reserve_exact(CHUNK);
-                tail.extend_from_slice(&self.sealed[c][..j]);
-            }
-            self.sealed.truncate(c);
-            self.tail = tail;
-        } else {
-            self.tail.truncate(j);
-        }
+        truncate_chunks(&mut self.sealed, &mut self.tail, n, |chunk, j, tail| {
+            tail.extend_from_slice(&chunk[..j]);
+        });
     }
 
     fn slices(&self) -> impl Iterator<Item = &[T]> + '_ {

@@ -2,7 +2,7 @@
 
 use std::marker::PhantomData;
 
-use super::column::{BoolColumn, CHUNK, split};
+use super::column::{BoolColumn, CHUNK, split, truncate_chunks};
 use crate::measure::{HeapContext, HeapSize};
 use crate::packed::{PackedInt, PackedVec};
 
@@ -140,24 +140,15 @@ impl<P: PackedInt> IntChunks<P> {
     }
 
     /// Keeps the first `n` rows. A sealed chunk cut into is decoded back
-    /// into the tail: **O([`CHUNK`])**; otherwise **O(1)**.
+    /// into the tail: **O([`CHUNK`])**; otherwise **O(chunks dropped)**.
     pub(crate) fn truncate(&mut self, n: usize) {
         if n >= self.len() {
             return;
         }
-        let (c, j) = split(n);
-        if c < self.sealed.len() {
-            let mut tail = Vec::new();
-            if j > 0 {
-                tail.reserve_exact(CHUNK);
-                tail.resize(j, P::default());
-                self.sealed[c].decode_into(&mut tail);
-            }
-            self.sealed.truncate(c);
-            self.tail = tail;
-        } else {
-            self.tail.truncate(j);
-        }
+        truncate_chunks(&mut self.sealed, &mut self.tail, n, |chunk, j, tail| {
+            tail.resize(j, P::default());
+            chunk.decode_into(tail);
+        });
         // Whether the tail holds nulls only is not known here: the nulls it
         // may hold keep the placeholders they have (`truncate_nullable`,
         // which knows, gives them those of pushed nulls).
