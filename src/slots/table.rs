@@ -723,7 +723,9 @@ mod serde_impl {
         /// The string columns' encodings are not kept (a deserialized table
         /// chooses again). Formats without non-finite floats lose them:
         /// `serde_json` writes NaN and ±inf as `null`, which an optional
-        /// float field reads back as null and a required one refuses.
+        /// float field reads back as null and a required one refuses; and
+        /// it reads finite floats back exactly only with its
+        /// `float_roundtrip` feature (without it, the last digit may move).
         fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let rows = RowsSer(self.len, |i| {
                 RowSer(
