@@ -23,6 +23,31 @@ pub(crate) fn split(i: usize) -> (usize, usize) {
     (i >> CHUNK_BITS, i & (CHUNK - 1))
 }
 
+/// `Extend` and `FromIterator` for a column, by `push`:
+/// `collect_by_push!([generics] Column: Item)`.
+macro_rules! collect_by_push {
+    ($([$($g:tt)*] $col:ty: $item:ty),* $(,)?) => {$(
+        impl<$($g)*> Extend<$item> for $col {
+            fn extend<I: IntoIterator<Item = $item>>(&mut self, iter: I) {
+                for x in iter {
+                    self.push(x);
+                }
+            }
+        }
+
+        impl<$($g)*> FromIterator<$item> for $col {
+            fn from_iter<I: IntoIterator<Item = $item>>(iter: I) -> Self {
+                let mut c = Self::new();
+                c.extend(iter);
+                c
+            }
+        }
+    )*};
+}
+pub(crate) use collect_by_push;
+
+collect_by_push!([] FloatColumn: f64, [] BoolColumn: bool);
+
 /// Keeps the first `n` rows of `sealed` chunks of [`CHUNK`] rows followed
 /// by `tail`: the chunks past the cut are dropped, and a chunk cut into
 /// becomes the tail, `unseal(chunk, rows, tail)` putting its first `rows`
@@ -234,22 +259,6 @@ impl FloatColumn {
     }
 }
 
-impl Extend<f64> for FloatColumn {
-    fn extend<I: IntoIterator<Item = f64>>(&mut self, iter: I) {
-        for x in iter {
-            self.push(x);
-        }
-    }
-}
-
-impl FromIterator<f64> for FloatColumn {
-    fn from_iter<I: IntoIterator<Item = f64>>(iter: I) -> Self {
-        let mut c = Self::new();
-        c.extend(iter);
-        c
-    }
-}
-
 impl HeapSize for FloatColumn {
     fn heap_size_with(&self, cx: &mut HeapContext) -> usize {
         self.data.heap_size_with(cx)
@@ -391,22 +400,6 @@ impl BoolColumn {
     pub fn clear(&mut self) {
         self.words.clear();
         self.len = 0;
-    }
-}
-
-impl Extend<bool> for BoolColumn {
-    fn extend<I: IntoIterator<Item = bool>>(&mut self, iter: I) {
-        for x in iter {
-            self.push(x);
-        }
-    }
-}
-
-impl FromIterator<bool> for BoolColumn {
-    fn from_iter<I: IntoIterator<Item = bool>>(iter: I) -> Self {
-        let mut c = Self::new();
-        c.extend(iter);
-        c
     }
 }
 

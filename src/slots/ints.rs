@@ -2,7 +2,7 @@
 
 use std::marker::PhantomData;
 
-use super::column::{BoolColumn, CHUNK, split, truncate_chunks};
+use super::column::{BoolColumn, CHUNK, collect_by_push, split, truncate_chunks};
 use crate::measure::{HeapContext, HeapSize};
 use crate::packed::{PackedInt, PackedVec};
 
@@ -506,21 +506,7 @@ impl<T: IntSlot> IntColumn<T> {
     }
 }
 
-impl<T: IntSlot> Extend<T> for IntColumn<T> {
-    fn extend<I: IntoIterator<Item = T>>(&mut self, iter: I) {
-        for x in iter {
-            self.push(x);
-        }
-    }
-}
-
-impl<T: IntSlot> FromIterator<T> for IntColumn<T> {
-    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
-        let mut c = Self::new();
-        c.extend(iter);
-        c
-    }
-}
+collect_by_push!([T: IntSlot] IntColumn<T>: T);
 
 impl<T> HeapSize for IntColumn<T> {
     fn heap_size_with(&self, cx: &mut HeapContext) -> usize {

@@ -98,13 +98,6 @@ pub trait SlotColumn<T>: Default + Clone + Debug + HeapSize {
     {
         self.push_value(&T::default());
     }
-    /// Appends a value to the values of a [`Nullable`] column: by default
-    /// [`push_value`](Self::push_value); integer columns give the nulls
-    /// that start their last chunk this value as their placeholder.
-    #[doc(hidden)]
-    fn push_after_nulls(&mut self, value: &T) {
-        self.push_value(value);
-    }
     /// Row `i`, owned.
     fn get_value(&self, i: usize) -> Option<T>;
     /// Row `i`, borrowed.
@@ -148,9 +141,10 @@ macro_rules! int_value {
             fn rows(&self) -> usize { self.len() }
             fn can_push(&self, _: &$t) -> bool { true }
             #[inline]
-            fn push_value(&mut self, value: &$t) { self.push(*value) }
+            // Nulls waiting at the start of the last chunk (pushed by
+            // `push_null`, in a `Nullable`) take the value as placeholder.
+            fn push_value(&mut self, value: &$t) { self.push_i64(IntSlot::to_i64(*value)) }
             fn push_null(&mut self) { IntColumn::push_null(self) }
-            fn push_after_nulls(&mut self, value: &$t) { self.push_i64(IntSlot::to_i64(*value)) }
             #[inline]
             fn get_value(&self, i: usize) -> Option<$t> { self.get(i) }
             #[inline]
@@ -284,7 +278,7 @@ where
     fn push_value(&mut self, value: &Option<T>) {
         let (values, valid) = self.parts_mut();
         match value {
-            Some(v) => values.push_after_nulls(v),
+            Some(v) => values.push_value(v),
             None => values.push_null(),
         }
         valid.push(value.is_some());
