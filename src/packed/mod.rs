@@ -77,8 +77,13 @@ pub use crate::error::{PackedFormatError, PackedRangeError, PackedSetError};
 /// most 64 re-packs between two calls to
 /// [`shrink_to_fit`](Self::shrink_to_fit), or until the vector is emptied:
 /// an empty one re-frames at the narrowest width), and pushes cost
-/// **O(1)** amortized; the width may end a bit or two above the minimum,
-/// which `shrink_to_fit` restores. For a fixed width, build with [`with_range`](Self::with_range)
+/// **O(1)** amortized. Grown by `push` and `extend` from its narrowest
+/// width (as `new`, `from_slice` and `collect` leave it, and
+/// `shrink_to_fit` a non-empty vector), the width stays at most one bit
+/// above the narrowest the values need, whichever side new values fall
+/// on; a `set`, `pop` or `truncate` that drops the extreme values may
+/// leave it wider. `shrink_to_fit` restores the narrowest. For a fixed
+/// width, build with [`with_range`](Self::with_range)
 /// and use [`try_push`](Self::try_push) / [`try_set`](Self::try_set): they
 /// never re-pack, and hand a value that does not fit back in a
 /// [`PackedRangeError`].
@@ -131,8 +136,12 @@ pub struct PackedVec<T: PackedInt> {
 
 /// Length of the words of a [`PackedVec`] of `len` fields of `width`
 /// bits: the data words and one zero word after them (none when there are
-/// no data words: empty, or width 0), or `None` on overflow.
+/// no data words: empty, or width 0), or `None` on overflow or past
+/// `isize::MAX` fields. That bound, a `Vec`'s (and a view's, checked by
+/// [`PackedSlice::from_words`]), matters at width 0, which stores nothing:
+/// past it, `sum` could overflow its `i128`.
 fn padded_words(len: usize, width: u32) -> Option<usize> {
+    isize::try_from(len).ok()?;
     match bits::words_for(len, width)? {
         0 => Some(0),
         data => data.checked_add(1),
@@ -447,7 +456,8 @@ impl<T: PackedInt> PackedVec<T> {
     ///
     /// # Panics
     ///
-    /// If the needed capacity overflows `usize` (as for `Vec::reserve`).
+    /// If the vector would hold more than `isize::MAX` values, or more words
+    /// than `usize` can count (as for `Vec::reserve`).
     ///
     /// ```
     /// use leanmem::packed::PackedVec;
@@ -571,7 +581,8 @@ impl<T: PackedInt> PackedVec<T> {
     ///
     /// # Panics
     ///
-    /// If the needed capacity overflows `usize` (as for `Vec::push`).
+    /// If the vector would hold more than `isize::MAX` values, or more words
+    /// than `usize` can count (as for `Vec::push`).
     ///
     /// ```
     /// use leanmem::packed::PackedVec;
@@ -603,7 +614,8 @@ impl<T: PackedInt> PackedVec<T> {
     ///
     /// # Panics
     ///
-    /// If the needed capacity overflows `usize` (as for `Vec::push`).
+    /// If the vector would hold more than `isize::MAX` values, or more words
+    /// than `usize` can count (as for `Vec::push`).
     ///
     /// ```
     /// use leanmem::packed::PackedVec;
@@ -788,18 +800,35 @@ impl<T: PackedInt> PackedVec<T> {
 
     /// Re-packs so that keys `lo..=hi` fit as well as every current value,
     /// widening by at least one bit (the amortization of `push`).
+    ///
+    /// When the span has outgrown the width, the new width is the span's
+    /// and the room is on the side the misfit came from, so a rising or
+    /// falling series stays at the narrowest width. When the span still
+    /// fits the width and only the frame lies wrong, the width grows by one
+    /// bit and the room is split between both sides: given all to one side,
+    /// values setting records at both ends in turn (a zigzag, or random
+    /// values) would widen the vector by a bit per record, up to 64 bits
+    /// for a 7-bit span. Split, the next misfit comes only once the span
+    /// has reached the old width, so pushes leave the width at most one bit
+    /// above the span's.
     #[cold]
     fn reframe(&mut self, lo: u64, hi: u64, room_below: bool) {
-        let (lo, hi, width) = match self.key_range() {
-            None => (lo, hi, width_for(hi - lo)),
-            Some((a, b)) => {
-                let (lo, hi) = (lo.min(a), hi.max(b));
-                let width = width_for(hi - lo).max(self.width + 1).min(T::BITS);
-                (lo, hi, width)
-            }
+        let Some((a, b)) = self.key_range() else {
+            let width = width_for(hi - lo);
+            self.repack(frame_base::<T>(lo, hi, width, room_below), width);
+            return;
         };
-        let base = frame_base::<T>(lo, hi, width, room_below);
-        self.repack(base, width);
+        let (lo, hi) = (lo.min(a), hi.max(b));
+        let need = width_for(hi - lo);
+        if need > self.width {
+            self.repack(frame_base::<T>(lo, hi, need, room_below), need);
+        } else {
+            // `self.width < T::BITS`: at the full width every value fits.
+            let width = (self.width + 1).min(T::BITS);
+            let room = mask(width) - (hi - lo);
+            let base = frame_base::<T>(lo.saturating_sub(room / 2), hi, width, false);
+            self.repack(base, width);
+        }
     }
 
     /// Rewrites every field for a new base (at most every value's key) and
@@ -1130,7 +1159,8 @@ impl<T: PackedInt> Extend<T> for PackedVec<T> {
     ///
     /// # Panics
     ///
-    /// If the needed capacity overflows `usize` (as for `Vec::extend`).
+    /// If the vector would hold more than `isize::MAX` values, or more words
+    /// than `usize` can count (as for `Vec::extend`).
     fn extend<I: IntoIterator<Item = T>>(&mut self, iter: I) {
         let new: Vec<T> = iter.into_iter().collect();
         if let Some(misfit) = new.iter().position(|&v| !self.fits(v)) {

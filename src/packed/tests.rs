@@ -185,6 +185,58 @@ fn push_repacks_and_widens_at_most_once_per_bit() {
 }
 
 #[test]
+fn pushes_on_both_sides_stay_within_a_bit_of_the_span() {
+    // A re-pack that gives all the frame's room to the misfit's side makes
+    // the next record at the other end cost one more bit: a zigzag 0, 1,
+    // −1, 2, −2 … ±32 (a 7-bit span) ended at 64 bits that way, random
+    // 20-bit values at up to 35.
+    fn check<T: PackedInt>(vals: &[T], what: &str) {
+        // The narrowest width of the first `i + 1` values.
+        let (mut lo, mut hi) = (vals[0], vals[0]);
+        let need: Vec<u32> = vals
+            .iter()
+            .map(|&x| {
+                (lo, hi) = (lo.min(x), hi.max(x));
+                width_for(hi.to_key() - lo.to_key())
+            })
+            .collect();
+        let mut v = PackedVec::<T>::new();
+        for (i, &x) in vals.iter().enumerate() {
+            v.push(x);
+            let n = need[i];
+            assert!(
+                v.bit_width() <= n + 1,
+                "{what}: push {i}: width {} for a {n}-bit span",
+                v.bit_width()
+            );
+        }
+        assert_eq!(v.to_vec(), vals, "{what}");
+        let mut e = PackedVec::<T>::new();
+        for (i, chunk) in vals.chunks(7).enumerate() {
+            e.extend(chunk);
+            let n = need[e.len() - 1];
+            assert!(
+                e.bit_width() <= n + 1,
+                "{what}: extend {i}: width {} for a {n}-bit span",
+                e.bit_width()
+            );
+        }
+        assert_eq!(e.to_vec(), vals, "{what}");
+    }
+    let zigzag: Vec<i64> = std::iter::once(0)
+        .chain((1..=32).flat_map(|i| [i, -i]))
+        .collect();
+    check(&zigzag, "zigzag");
+    // Out to both ends of the type, where the frame cannot be centred.
+    let edges: Vec<u8> = (0..128).flat_map(|i| [128 + i, 127 - i]).collect();
+    check(&edges, "u8 zigzag to both ends");
+    let random: Vec<u32> = words(5, 5000).iter().map(|&w| (w >> 44) as u32).collect();
+    check(&random, "random 20-bit");
+    let random: Vec<i64> = words(6, 5000).iter().map(|&w| (w as i64) >> 23).collect();
+    check(&random, "random 41-bit signed");
+}
+
+#[test]
 fn width_zero_and_width_64() {
     let v = PackedVec::from_slice(&[7u32; 1000]);
     assert_eq!(v.bit_width(), 0);

@@ -680,6 +680,36 @@ fn width_zero_views_claim_at_most_isize_max_values() {
     );
 }
 
+/// A vector read from such a view holds `isize::MAX` values in no words;
+/// growing it past that bound panics (as a `Vec` would) and leaves it as
+/// it was. Pushes took it past before, to a `sum` that overflowed its
+/// `i128` (a panic in debug builds, a wrong total in release ones).
+#[test]
+fn width_zero_vectors_grow_to_at_most_isize_max_values() {
+    let mut words = PackedVec::from_slice(&[u64::MAX; 3]).to_words();
+    words[1] = isize::MAX as u64;
+    let mut v = PackedVec::<u64>::from_words(&words).expect("isize::MAX values");
+    type Grow = fn(&mut PackedVec<u64>);
+    let grows: [(&str, Grow); 4] = [
+        ("push", |v| v.push(u64::MAX)),
+        ("try_push", |v| v.try_push(u64::MAX).expect("in the frame")),
+        ("extend", |v| v.extend([u64::MAX; 2])),
+        ("reserve", |v| v.reserve(1)),
+    ];
+    for (what, grow) in grows {
+        let grown = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| grow(&mut v)));
+        assert!(grown.is_err(), "{what} passed isize::MAX values");
+        assert_eq!(v.len(), isize::MAX as usize, "{what}");
+    }
+    assert_eq!(
+        v.sum(),
+        i128::from(u64::MAX) * i128::from(isize::MAX as u64)
+    );
+    assert_eq!(v.pop(), Some(u64::MAX));
+    v.push(u64::MAX);
+    assert_eq!(v.len(), isize::MAX as usize);
+}
+
 #[cfg(feature = "serde")]
 #[test]
 fn serde_rejects_bad_words() {
