@@ -520,7 +520,6 @@ where
 
     /// Inserts an entry known to be absent, at the front of the core.
     fn put_new(&mut self, hash: u64, key: K, value: &Arc<V>) {
-        self.stats.inserts += 1;
         let slot = self.touch(hash, NIL, value);
         let entry = CacheEntry {
             key,
@@ -530,6 +529,9 @@ where
         let s = &self.hash_builder;
         self.table
             .insert_unique(hash, entry, |e: &CacheEntry<K, V>| s.hash_one(&e.key));
+        // Counted once stored: the eviction in `touch` runs a value's
+        // destructor, and if that panics, nothing was inserted.
+        self.stats.inserts += 1;
     }
 
     /// Stores `value` under `key` as the most recently used, returning the

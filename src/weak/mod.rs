@@ -7,7 +7,7 @@
 //! | `WeakValueDictionary` (values it creates) | [`NotifyingMap`] + [`Handle`] | `K → Weak`, values created by `get_or_insert_with` | the value's memory at once, when its last handle drops; the entry at the next call, which drains up to 256 such notices (`purge` all of them), so `len` is exact after every call that found no more waiting |
 //! | `WeakKeyDictionary` | [`WeakKeyMap`] | `Weak<K> → V`, keys by identity | by the incremental sweep (the value is dropped then) |
 //! | `WeakSet` | [`WeakSet`] | `Weak<T>`, by identity | by the incremental sweep |
-//! | `WeakMethod`, observer lists | [`Observers`] | weak owner + method per subscriber | during the next `notify` pass |
+//! | `WeakMethod`, observer lists | [`Observers`] | weak owner + method per subscriber | during the next `notify` pass, or before `subscribe` grows the list |
 //! | the "strong core, weak tier" cache | [`WeakCache`] + [`CacheStats`] | `K → Weak<V>`, the N most recently used also strongly | by the sweep, or at once when the core lets go of the last reference |
 //!
 //! # Which map do I need?

@@ -643,10 +643,14 @@ where
             self.table.insert_unique(hash, entry, hasher);
             node
         };
+        // The value's handle first: draining drops keys, whose destructors
+        // may panic, and the value must not then die unheard of through a
+        // bare `Arc` (its entry would never be removed).
+        let handle = self.handle(node, hash);
         // `make` may have dropped handles of this map: their notices, within
         // what is left of this call's budget.
         self.drain(DRAIN_STEP - taken);
-        Ok(self.handle(node, hash))
+        Ok(handle)
     }
 
     /// A handle to the live value of `key`. Computes in **O(1)** expected
@@ -732,12 +736,32 @@ where
     /// ```
     pub fn retain(&mut self, mut keep: impl FnMut(&K, &V) -> bool) {
         self.drain(usize::MAX);
-        // `keep` sees the value through a plain `Arc`, not a handle: if it
-        // drops the value's last handle, the value dies when that `Arc` does,
-        // and no notice is sent. So the entry is kept only if the value is
-        // still alive afterwards.
-        self.table.retain(|e| {
-            e.node.upgrade().is_some_and(|n| keep(&e.key, &n.value)) && e.node.strong_count() > 0
+        let Self {
+            table,
+            hash_builder,
+            shared,
+            ..
+        } = self;
+        let map = Arc::downgrade(shared);
+        table.retain(|e| {
+            // `keep` sees the value through a handle of its own: if `keep`
+            // drops the value's last other handle, this one is the last, and
+            // its drop tells the map, as any last handle does. That matters
+            // when `keep` (or the value's destructor) then panics: the entry
+            // stays, and the notice removes it. Without a panic the entry
+            // goes here, since the value is dead.
+            let hash = hash_builder.hash_one(&e.key);
+            let Some(node) = e.node.upgrade() else {
+                return false;
+            };
+            let handle = Handle {
+                node: Some(node),
+                hash,
+                map: map.clone(),
+            };
+            let kept = keep(&e.key, &handle);
+            drop(handle);
+            kept && e.node.strong_count() > 0
         });
     }
 

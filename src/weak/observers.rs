@@ -78,6 +78,9 @@ struct Subscriber<E: ?Sized> {
 ///
 /// [`notify`](Self::notify) calls every live subscriber in subscription
 /// order and drops the dead ones during the same pass.
+/// [`subscribe`](Self::subscribe) drops them too before the list would grow,
+/// so a list that is rarely notified does not fill up with the
+/// subscriptions of owners that died.
 ///
 /// ```
 /// use std::sync::{Arc, Mutex};
@@ -109,8 +112,9 @@ struct Subscriber<E: ?Sized> {
 /// unsized owner), the owner's block size and the method (0 bytes for a
 /// function item or a capture-free closure). A dead owner's block stays
 /// allocated until the next [`notify`](Self::notify) or
-/// [`purge`](Self::purge) drops its subscription (the `Weak` trap described
-/// on [`WeakValueMap`](super::WeakValueMap)).
+/// [`purge`](Self::purge) drops its subscription, or a
+/// [`subscribe`](Self::subscribe) that finds the vector full (the `Weak`
+/// trap described on [`WeakValueMap`](super::WeakValueMap)).
 ///
 /// # Threads
 ///
@@ -167,6 +171,9 @@ impl<E: ?Sized> Observers<E> {
         F: Fn(&T, &E) + Send + Sync + 'static,
         E: 'static,
     {
+        if self.subscribers.len() == self.subscribers.capacity() {
+            self.make_room();
+        }
         let block = Layout::new::<[usize; 2]>()
             .extend(Layout::for_value::<T>(owner))
             .map_or(0, |(l, _)| l.pad_to_align().size());
@@ -180,6 +187,17 @@ impl<E: ?Sized> Observers<E> {
             }),
         });
         id
+    }
+
+    /// The vector is full: drops the dead subscribers before it grows, then
+    /// makes room for at least as many more as are left. The pass costs
+    /// O(n) and the next one waits for at least n/2 more subscriptions, so
+    /// `subscribe` stays amortized O(1), and a list that is rarely notified
+    /// holds at most about twice its live subscribers.
+    #[cold]
+    fn make_room(&mut self) {
+        self.purge();
+        self.subscribers.reserve(self.subscribers.len().max(1));
     }
 
     fn fresh_id(&mut self) -> SubscriptionId {
@@ -257,8 +275,9 @@ impl<E: ?Sized> Observers<E> {
     }
 
     /// Subscriptions held, including those whose owners died since the last
-    /// [`notify`](Self::notify) or [`purge`](Self::purge). Computes in
-    /// **O(1)** time.
+    /// [`notify`](Self::notify) or [`purge`](Self::purge) (or the last
+    /// [`subscribe`](Self::subscribe) that found the vector full). Computes
+    /// in **O(1)** time.
     ///
     /// ```
     /// use std::sync::Arc;

@@ -17,9 +17,9 @@
 //!   until the old one is empty. The step is sized so that the migration ends
 //!   before the new table can fill (see [`RawWeakTable::start_migration`]), so
 //!   hashbrown itself never resizes or rehashes a large table.
-//! * **Shrink.** When sweeping leaves the table at most 1/8 full, the same
-//!   migration moves it into a smaller table, so the table's own memory comes
-//!   back too.
+//! * **Shrink.** When sweeping leaves a table of more than [`SMALL`] buckets
+//!   at most 1/8 full, the same migration moves it into a smaller table (of
+//!   at least `SMALL` buckets), so the table's own memory comes back too.
 
 use std::iter::Chain;
 
@@ -269,8 +269,8 @@ impl<E> RawWeakTable<E> {
     /// Bounded maintenance, called at the start of every mutating
     /// operation: moves the next buckets of a migration, sweeps the next
     /// `sweep_step` buckets of the current table, and starts a shrinking
-    /// migration when the table is at most 1/8 full. Dead entries found go
-    /// to `on_dead`.
+    /// migration when a table of more than [`SMALL`] buckets is at most 1/8
+    /// full. Dead entries found go to `on_dead`.
     #[inline]
     pub(crate) fn step(&mut self, hasher: &impl Fn(&E) -> u64, on_dead: &mut impl FnMut(E))
     where
@@ -363,10 +363,19 @@ impl<E> RawWeakTable<E> {
         removed
     }
 
+    /// Removes every entry, keeping the current table's allocation.
+    ///
+    /// The table is empty before any entry's destructor runs: the old table
+    /// of a migration is detached first, and hashbrown's `clear` empties the
+    /// current one even if a destructor panics. (Clearing the old table
+    /// after the current one skipped it on such a panic, and left entries
+    /// that a `WeakCache` had already detached from its core.)
     pub(crate) fn clear(&mut self) {
-        self.cur.clear();
+        let old = std::mem::take(&mut self.old);
         self.end_migration();
         self.sweep_at = 0;
+        self.cur.clear();
+        drop(old);
     }
 
     /// Finishes any migration and shrinks the table to fit its entries

@@ -327,8 +327,9 @@ fn notifying_map_retain_whose_predicate_drops_the_last_handle_forgets_the_entry(
     let mut map = NotifyingMap::new();
     let mut h = Some(map.get_or_insert_with(1, || 0u8));
     let other = map.get_or_insert_with(2, || 2u8);
-    // The predicate drops the value's last handle while the map holds it
-    // for the call: no handle is left to send the notice.
+    // The predicate drops the value's last outside handle while the map
+    // holds one for the call: the entry goes with the value, and the
+    // notice of the map's handle finds nothing left to remove.
     map.retain(|k, _| {
         if *k == 1 {
             h.take();
@@ -514,6 +515,29 @@ fn observers_call_in_order_and_forget_the_dead() {
     assert!(list.unsubscribe(ida));
     assert_eq!(list.notify(&3), 0);
     assert_eq!(*log.lock().unwrap(), ["a:1", "b:1", "a:2"]);
+}
+
+/// Owners that die between notifications do not pile up: `subscribe`
+/// drops the dead before the list grows (they stayed, with their owners'
+/// blocks, until the next `notify`), and keeps the order of the others.
+#[test]
+fn observers_rarely_notified_hold_about_their_live_subscribers() {
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let mut list: Observers<()> = Observers::new();
+    let owners: Vec<Arc<u64>> = (0..10).map(Arc::new).collect();
+    for o in &owners {
+        let log = Arc::clone(&log);
+        list.subscribe(o, move |o: &u64, _| log.lock().unwrap().push(*o));
+    }
+    for i in 0..10_000u64 {
+        let short_lived = Arc::new(i);
+        list.subscribe(&short_lived, |_, _| {});
+        assert!(list.len() <= 64, "{} subscriptions for 11 live", list.len());
+    }
+    assert_eq!(list.live_len(), 10);
+    assert_eq!(list.notify(&()), 10);
+    assert_eq!(list.len(), 10);
+    assert_eq!(*log.lock().unwrap(), (0..10).collect::<Vec<u64>>());
 }
 
 #[test]

@@ -88,8 +88,10 @@ impl<K, P: StrongRef> WeakEntry for ValueEntry<K, P> {
 /// its entries move to a table twice as large a few buckets per call
 /// (lookups look in both meanwhile), dead ones dropped on the way. When
 /// sweeping leaves the table at most 1/8 full, the same mechanism moves it
-/// into a smaller table. No single call moves more than 32 buckets, however
-/// large the map.
+/// into a smaller table, down to 1024 buckets: a table of that size or less
+/// is only made smaller by [`purge`](Self::purge) and
+/// [`shrink_to_fit`](Self::shrink_to_fit). No single call moves more than 32
+/// buckets, however large the map.
 ///
 /// # The `Weak` trap
 ///
@@ -105,10 +107,11 @@ impl<K, P: StrongRef> WeakEntry for ValueEntry<K, P> {
 ///
 /// One hashbrown table of `(K, Weak<V>)` slots, 8 bytes plus the key per
 /// bucket, plus one control byte per bucket; the table is at most 7/8 full
-/// (and is moved to a smaller one when sweeping leaves it 1/8 full). During an incremental resize a second table (the one being
-/// emptied) exists for a while. Values are not counted: they belong to their
-/// owners — except the blocks of dead values not yet reclaimed, which only
-/// the map keeps (see the `Weak` trap above).
+/// (and is moved to a smaller one, of at least 1024 buckets, when sweeping
+/// leaves it 1/8 full). During an incremental resize a second table (the one
+/// being emptied) exists for a while. Values are not counted: they belong to
+/// their owners — except the blocks of dead values not yet reclaimed, which
+/// only the map keeps (see the `Weak` trap above).
 ///
 /// # Threads
 ///
@@ -385,7 +388,8 @@ where
     /// # Errors
     ///
     /// [`OccupiedError`] if the key maps to a live value; the map is
-    /// unchanged and the error holds the key and that value.
+    /// unchanged (apart from the bounded maintenance, which may have
+    /// reclaimed dead entries) and the error holds the key and that value.
     ///
     /// ```
     /// use std::sync::Arc;

@@ -772,6 +772,51 @@ fn cache_clear_survives_a_panicking_destructor() {
     assert_eq!(cache.core_len(), 2);
 }
 
+/// A value whose destructor panics when the core evicts it for a new one:
+/// the new value was not stored and is not counted as an insert, so every
+/// insert is still live, removed or expired.
+#[test]
+fn cache_counts_no_insert_when_the_eviction_before_it_panics() {
+    let mut cache = WeakCache::new(1);
+    drop(cache.get_or_insert_with(1, || Bomb(true)));
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        drop(cache.get_or_insert_with(2, || Bomb(false)));
+    }));
+    assert!(caught.is_err());
+    assert_eq!(cache.core_len(), 0);
+    assert!(cache.peek(&2).is_none());
+    cache.purge();
+    let s = cache.stats();
+    assert_eq!((s.misses, s.inserts, s.evictions, s.expired), (2, 1, 1, 1));
+    assert!(cache.is_empty());
+}
+
+/// A key whose destructor panics during `WeakCache::clear` while the table
+/// is being resized leaves an empty cache that still works. (The table
+/// being moved out of kept its entries, pointing into the core `clear` had
+/// just emptied: the next hit on one of them indexed past the core.)
+#[test]
+fn cache_clear_mid_resize_survives_a_panicking_key_destructor() {
+    let mut cache: WeakCache<BombKey, u32> = WeakCache::new(4000);
+    // 1792 entries fill a table of 2048 buckets: the next insert starts
+    // moving it into a larger one, a few buckets per call.
+    let mut held: Vec<Arc<u32>> = (0..1793)
+        .map(|k| cache.get_or_insert_with(BombKey(k, false), || k))
+        .collect();
+    held.push(cache.get_or_insert_with(BombKey(u32::MAX, true), || 0));
+    assert_eq!(cache.core_len(), 1794);
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cache.clear()));
+    assert!(caught.is_err());
+    assert!(cache.is_empty(), "{} entries left", cache.len());
+    assert_eq!(cache.core_len(), 0);
+    for k in 0..1793 {
+        assert_eq!(cache.get(&BombKey(k, false)), None);
+    }
+    let again = cache.get_or_insert_with(BombKey(7, false), || 7);
+    assert_eq!((*again, cache.core_len(), cache.len()), (7, 1, 1));
+    drop((held, again));
+}
+
 /// A value whose destructor panics still tells its `NotifyingMap` that it
 /// died: the entry goes at the next call, and `len` is exact again.
 #[test]
@@ -786,6 +831,80 @@ fn notifying_map_hears_of_a_value_whose_destructor_panics() {
     assert_eq!(map.len(), 1);
     assert!(map.get(&0).is_some());
     drop(kept);
+}
+
+/// A `retain` predicate that drops a value's last handle and then panics
+/// kills the value inside `retain`: the map still hears of it, and the
+/// entry goes at the next call (it stayed, dead and never drained).
+#[test]
+fn notifying_map_retain_whose_predicate_panics_after_dropping_the_last_handle() {
+    let mut map = NotifyingMap::new();
+    let kept = map.get_or_insert_with(0, || 0);
+    let mut last = Some(map.get_or_insert_with(1, || 1));
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        map.retain(|k, _| {
+            if *k == 1 {
+                drop(last.take());
+                panic!("predicate");
+            }
+            true
+        });
+    }));
+    assert!(caught.is_err());
+    assert!(last.is_none());
+    assert!(map.get(&1).is_none());
+    assert_eq!(map.purge(), 1);
+    assert_eq!(map.len(), 1);
+    assert!(map.get(&0).is_some());
+    drop(kept);
+}
+
+/// A key whose destructor panics when armed; hashed and compared by its id.
+#[derive(Debug)]
+struct BombKey(u32, bool);
+
+impl PartialEq for BombKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl Eq for BombKey {}
+
+impl std::hash::Hash for BombKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
+
+impl Drop for BombKey {
+    fn drop(&mut self) {
+        if self.1 && !std::thread::panicking() {
+            panic!("key bomb");
+        }
+    }
+}
+
+/// `get_or_insert_with` drains the notices its `make` caused after the
+/// insert; a key destructor panicking there unwinds past the new value,
+/// which must still tell the map that it died (it died through a bare
+/// `Arc`, and its entry stayed for good).
+#[test]
+fn notifying_map_new_value_dying_in_a_panicking_drain_tells_the_map() {
+    let mut map = NotifyingMap::new();
+    let old = map.get_or_insert_with(BombKey(0, true), || 0);
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // Dropping `old` queues key 0's notice; draining it drops that key,
+        // which panics.
+        map.get_or_insert_with(BombKey(1, false), move || {
+            drop(old);
+            1
+        })
+    }));
+    assert!(caught.is_err());
+    assert!(map.get(&BombKey(1, false)).is_none());
+    assert_eq!(map.purge(), 1);
+    assert!(map.is_empty(), "{} entries left", map.len());
 }
 
 /// An entry whose value died and is then replaced by `insert` or dropped
