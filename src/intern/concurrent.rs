@@ -1,10 +1,10 @@
 //! [`ConcurrentInterner`]: interning from many threads, resolving without
 //! locks.
 //!
-//! This is the one file of the module with `unsafe` code: string bytes are
-//! written into arena chunks that never move and read back through raw
-//! pointers by any thread, which safe Rust cannot express without a lock on
-//! every resolve.
+//! Most of the module's `unsafe` code is here (the rest is the unchecked
+//! slicing of `storage.rs`): string bytes are written into arena chunks that
+//! never move and read back through raw pointers by any thread, which safe
+//! Rust cannot express without a lock on every resolve.
 #![allow(unsafe_code)]
 
 use std::cell::UnsafeCell;
@@ -552,8 +552,9 @@ impl Drop for ReadGuard<'_> {
 /// An interner shared by many threads: `intern(&self)` from any of them,
 /// [`resolve`](Self::resolve) without any lock.
 ///
-/// Strings are spread over shards by hash, each with its own table and
-/// append-only byte arena. Looking up a string already there writes only a
+/// Strings are spread over shards by hash, each with its own table; their
+/// bytes go to append-only arenas, one per thread slot (that of the thread
+/// that interns them). Looking up a string already there writes only a
 /// counter on the calling thread's own cache line (no lock word shared
 /// between cores, so lookups from two threads run twice as fast as from
 /// one); adding a string takes its shard's writers' mutex but makes no reader
@@ -718,9 +719,8 @@ impl<S> ConcurrentInterner<S> {
     }
 
     /// Number of symbols handed out. While other threads intern, a symbol
-    /// may be counted a moment before its string can be resolved (and, at
-    /// the symbol limit, an attempt that fails counts for a moment).
-    /// Computes in **O(1)** time.
+    /// may be counted a moment before its string can be resolved. Computes
+    /// in **O(1)** time.
     ///
     /// ```
     /// use leanmem::intern::ConcurrentInterner;
@@ -732,7 +732,9 @@ impl<S> ConcurrentInterner<S> {
     /// ```
     #[inline]
     pub fn len(&self) -> usize {
-        self.len.0.load(Acquire)
+        // At the symbol limit, an attempt that fails bumps the counter past
+        // it for a moment; no symbol lies there.
+        self.len.0.load(Acquire).min(MAX_STRINGS)
     }
 
     /// Whether no string has been interned.
@@ -1152,6 +1154,11 @@ impl<S: BuildHasher> From<Interner<S>> for ConcurrentInterner<S> {
 impl<S: BuildHasher> From<ConcurrentInterner<S>> for Interner<S> {
     /// Same as [`ConcurrentInterner::into_interner`].
     ///
+    /// # Panics
+    ///
+    /// As [`into_interner`](ConcurrentInterner::into_interner), if the
+    /// strings total more than `u32::MAX` bytes.
+    ///
     /// ```
     /// use leanmem::intern::{ConcurrentInterner, Interner};
     ///
@@ -1201,6 +1208,11 @@ impl<S> Index<Symbol> for ConcurrentInterner<S> {
 impl<S: BuildHasher, T: AsRef<str>> Extend<T> for ConcurrentInterner<S> {
     /// Interns every string.
     ///
+    /// # Panics
+    ///
+    /// As [`intern`](ConcurrentInterner::intern), if a new string finds no
+    /// symbol left.
+    ///
     /// ```
     /// use leanmem::intern::ConcurrentInterner;
     ///
@@ -1217,6 +1229,11 @@ impl<S: BuildHasher, T: AsRef<str>> Extend<T> for ConcurrentInterner<S> {
 
 impl<S: BuildHasher + Default, T: AsRef<str>> FromIterator<T> for ConcurrentInterner<S> {
     /// An interner of the distinct strings, in order of first appearance.
+    ///
+    /// # Panics
+    ///
+    /// As [`intern`](ConcurrentInterner::intern), if a new string finds no
+    /// symbol left.
     ///
     /// ```
     /// use leanmem::intern::ConcurrentInterner;

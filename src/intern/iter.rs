@@ -1,5 +1,6 @@
 //! Iteration over interned strings in symbol order.
 
+use std::fmt;
 use std::iter::FusedIterator;
 use std::num::NonZeroU32;
 
@@ -35,7 +36,7 @@ pub(crate) fn symbol_of_value(value: u32) -> Symbol {
 /// assert_eq!(it.next_back().map(|(_, s)| s), Some("c"));
 /// assert_eq!(it.map(|(_, s)| s).collect::<Vec<_>>(), ["a", "b"]);
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Iter<'a> {
     strings: View<'a>,
     front: usize,
@@ -54,6 +55,14 @@ impl<'a> Iter<'a> {
     #[inline]
     fn item(&self, i: usize) -> (Symbol, &'a str) {
         (symbol_at(i), self.strings.get(i).unwrap_or_default())
+    }
+}
+
+impl fmt::Debug for Iter<'_> {
+    /// The `(Symbol, &str)` pairs still to come (not the whole buffer and
+    /// its offsets, which a derived `Debug` would print).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.clone()).finish()
     }
 }
 

@@ -62,9 +62,15 @@
 //! a few nanoseconds (measured against the alternatives in
 //! `benches/intern.rs`), and its random seed means collisions cannot be
 //! precomputed by whoever supplies the strings. Any [`BuildHasher`] can be
-//! chosen with `with_hasher`. The table never stores hashes, so growing it
-//! hashes every string again; the growth factor keeps that to about four
-//! extra hashes per string over an interner's life.
+//! chosen with `with_hasher`, including one whose hashes fit in 32 bits
+//! (CRC32, xxh32, FxHash on 32-bit targets): buckets are placed by the high
+//! bits of the hash with its low half folded in.
+//!
+//! The table stores no whole hashes, only as many bits of each as its slots
+//! leave free: growth moves entries by those bits while they suffice (tables
+//! of up to about 30 000 strings) and past that hashes every string again;
+//! the growth factor keeps that to about four extra hashes per string over
+//! an interner's life.
 //!
 //! A hasher that panics makes the call that ran it panic, and leaves the
 //! interner holding what it held (its capacity may have grown): a table is
@@ -107,12 +113,22 @@ const MAX_STRINGS: usize = Symbol::MAX_INDEX + 1;
 /// The table grows by `max_entries >> TABLE_GROWTH_SHIFT` (1/4).
 const TABLE_GROWTH_SHIFT: u32 = 2;
 
-/// Hashes a string's bytes with a hasher of `S`.
+/// Hashes a string's bytes with a hasher of `S`, with the low half of the
+/// hash folded into the high one.
+///
+/// Tables place strings by the hash's high bits (and the concurrent
+/// interner picks shards by the low ones). A hasher whose hashes fit in 32
+/// bits (CRC32, xxh32, FxHash on 32-bit targets) would leave the high half
+/// zero and send every string to the same bucket: each new string then
+/// probed past all the others. The fold, `h ^ (h << 32)` (one shift, one
+/// xor), keeps a 64-bit hash as well spread as it was and leaves its low
+/// half as it is.
 #[inline(always)]
 pub(crate) fn hash_str<S: BuildHasher>(hasher: &S, s: &str) -> u64 {
     let mut h = hasher.build_hasher();
     h.write(s.as_bytes());
-    h.finish()
+    let hash = h.finish();
+    hash ^ (hash << 32)
 }
 
 /// Whether two byte strings are equal; strings up to 16 bytes (most
@@ -180,8 +196,9 @@ fn build_table<S: BuildHasher>(strings: View<'_>, hasher: &S, mut table: Table) 
 /// [`Symbol`] for each.
 ///
 /// Symbols are dense and in insertion order (the `n`th distinct string gets
-/// index `n - 1`). Nothing is ever removed, so a symbol stays valid for the
-/// interner's life and in its clones, frozen form and serialized copies.
+/// index `n - 1`). Nothing is removed but by [`clear`](Self::clear), so a
+/// symbol stays valid until then, and in the interner's clones, frozen form
+/// and serialized copies.
 ///
 /// ```
 /// use leanmem::intern::Interner;
@@ -768,6 +785,11 @@ impl<'a, S> IntoIterator for &'a Interner<S> {
 impl<S: BuildHasher, T: AsRef<str>> Extend<T> for Interner<S> {
     /// Interns every string.
     ///
+    /// # Panics
+    ///
+    /// As [`intern`](Interner::intern), if a new string does not fit
+    /// (`u32::MAX` strings or bytes).
+    ///
     /// ```
     /// use leanmem::intern::Interner;
     ///
@@ -785,6 +807,11 @@ impl<S: BuildHasher, T: AsRef<str>> Extend<T> for Interner<S> {
 
 impl<S: BuildHasher + Default, T: AsRef<str>> FromIterator<T> for Interner<S> {
     /// An interner of the distinct strings, in order of first appearance.
+    ///
+    /// # Panics
+    ///
+    /// As [`intern`](Interner::intern), if a new string does not fit
+    /// (`u32::MAX` strings or bytes).
     ///
     /// ```
     /// use leanmem::intern::Interner;

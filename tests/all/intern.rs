@@ -280,6 +280,28 @@ fn traits_behave_like_collections() {
     assert!(default.is_empty());
 }
 
+/// An iterator's `Debug` shows the pairs it has left, as the crate's other
+/// iterators do; it used to print the interner's whole byte buffer and
+/// offsets, strings already consumed included.
+#[test]
+fn iter_debug_lists_the_pairs_left() {
+    let i: Interner = ["x", "yy", "z"].into_iter().collect();
+    let mut it = i.iter();
+    assert_eq!(
+        format!("{it:?}"),
+        r#"[(Symbol(0), "x"), (Symbol(1), "yy"), (Symbol(2), "z")]"#
+    );
+    it.next();
+    it.next_back();
+    assert_eq!(format!("{it:?}"), r#"[(Symbol(1), "yy")]"#);
+    it.next();
+    assert_eq!(format!("{it:?}"), "[]");
+    let f = i.freeze();
+    let mut it = f.iter();
+    it.nth(1);
+    assert_eq!(format!("{it:?}"), r#"[(Symbol(2), "z")]"#);
+}
+
 #[cfg(feature = "serde")]
 #[test]
 fn serde_round_trip_keeps_symbols() {
