@@ -10,6 +10,8 @@
 //! they grow as a doubling vector of words, so they may hold up to twice
 //! their bytes (1/64 of a `u64` column's at most).
 
+use std::iter::FusedIterator;
+
 use super::ints::{IntColumn, IntSlot};
 use super::strs::StrColumn;
 use crate::measure::{HeapContext, HeapSize};
@@ -334,7 +336,9 @@ impl BoolColumn {
     }
 
     /// The values in row order.
-    pub fn iter(&self) -> impl Iterator<Item = bool> + '_ {
+    pub fn iter(
+        &self,
+    ) -> impl ExactSizeIterator<Item = bool> + DoubleEndedIterator + FusedIterator + '_ {
         (0..self.len).map(|i| self.words[i / 64] & (1 << (i % 64)) != 0)
     }
 

@@ -1,7 +1,7 @@
 //! Compile-time schemas: the [`slots!`](crate::slots!) macro and the traits
 //! its generated code uses.
 
-use std::fmt::Debug;
+use std::fmt::{self, Debug};
 
 use super::column::{BoolColumn, FloatColumn, Nullable};
 use super::ints::{IntColumn, IntSlot};
@@ -102,6 +102,15 @@ pub trait SlotColumn<T>: Default + Clone + Debug + HeapSize {
     fn get_value(&self, i: usize) -> Option<T>;
     /// Row `i`, borrowed.
     fn get_ref(&self, i: usize) -> Option<ValueRef<'_>>;
+    /// Writes row `i` as Python's `repr` would (`None` where null or past
+    /// the end), for the generated table's `Debug`: by default as its
+    /// [`get_ref`](Self::get_ref) displays; integer columns write their
+    /// own type's value, so that a `u64` above `i64::MAX` does not show
+    /// wrapped to a negative number.
+    #[doc(hidden)]
+    fn fmt_row(&self, i: usize, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.get_ref(i).unwrap_or(ValueRef::Null), f)
+    }
     /// Reserves room for `rows` more rows.
     fn reserve_rows(&mut self, rows: usize);
     /// Releases unused capacity.
@@ -149,6 +158,12 @@ macro_rules! int_value {
             fn get_value(&self, i: usize) -> Option<$t> { self.get(i) }
             #[inline]
             fn get_ref(&self, i: usize) -> Option<ValueRef<'_>> { self.get_i64(i).map(ValueRef::Int) }
+            fn fmt_row(&self, i: usize, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self.get(i) {
+                    Some(x) => fmt::Display::fmt(&x, f),
+                    None => f.write_str("None"),
+                }
+            }
             fn reserve_rows(&mut self, rows: usize) { self.reserve(rows) }
             fn shrink(&mut self) { self.shrink_to_fit() }
             fn clear_rows(&mut self) { self.clear() }
@@ -297,6 +312,13 @@ where
             self.values().get_ref(i)
         } else {
             Some(ValueRef::Null)
+        }
+    }
+    fn fmt_row(&self, i: usize, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.validity().get(i) == Some(true) {
+            self.values().fmt_row(i, f)
+        } else {
+            f.write_str("None")
         }
     }
     fn reserve_rows(&mut self, rows: usize) {
@@ -530,6 +552,10 @@ macro_rules! slots {
             }
 
             /// Reserves room for `rows` more rows.
+            ///
+            /// # Panics
+            ///
+            /// If the row count overflows `usize` (as for `Vec::reserve`).
             $tvis fn reserve(&mut self, rows: usize) {
                 $( $crate::slots::SlotColumn::reserve_rows(&mut self.$field, rows); )*
             }
@@ -588,9 +614,14 @@ macro_rules! slots {
                             f.write_str(", ")?;
                         }
                         _first = false;
-                        let v = $crate::slots::SlotColumn::get_ref(&self.$field, i)
-                            .unwrap_or($crate::slots::ValueRef::Null);
-                        write!(f, "{}={}", $crate::slots::__field_name(stringify!($field)), v)?;
+                        write!(f, "{}=", $crate::slots::__field_name(stringify!($field)))?;
+                        // Written by the column as its own type: a `u64`
+                        // past `i64::MAX` is not shown wrapped, as its
+                        // `ValueRef` has it.
+                        <
+                            <$ty as $crate::slots::SlotValue>::Column
+                            as $crate::slots::SlotColumn<$ty>
+                        >::fmt_row(&self.$field, i, f)?;
                     )*
                     f.write_str(")")?;
                 }

@@ -1,6 +1,7 @@
 //! One record of a shape: values in slots.
 
 use std::fmt;
+use std::iter::FusedIterator;
 
 use super::shape::Shape;
 use super::value::{FieldType, Kind, Value, ValueRef};
@@ -380,7 +381,10 @@ impl Record {
     }
 
     /// `(name, value)` pairs in field order.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, ValueRef<'_>)> + '_ {
+    pub fn iter(
+        &self,
+    ) -> impl ExactSizeIterator<Item = (&str, ValueRef<'_>)> + DoubleEndedIterator + FusedIterator + '_
+    {
         self.shape
             .fields()
             .iter()

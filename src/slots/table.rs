@@ -1,6 +1,7 @@
 //! Many records of one shape, stored by column.
 
 use std::fmt;
+use std::iter::FusedIterator;
 
 use super::column::{BoolColumn, FloatColumn};
 use super::ints::IntColumn;
@@ -366,8 +367,12 @@ impl Table {
 
     /// Sets the value at row `i`, field `name`.
     ///
-    /// **O(1)** for numbers and booleans; a string rebuilds its chunk's
-    /// buffer, **O([`CHUNK`](super::CHUNK) strings)**.
+    /// **O(1)** for numbers and booleans, except **O([`CHUNK`](super::CHUNK))**
+    /// for an integer outside the frame of its packed chunk, which re-packs
+    /// the chunk, and for the first value set among nulls waiting at the
+    /// start of the growing chunk (they all take it as their placeholder);
+    /// a string (or a null in a string field) rebuilds its chunk's buffer,
+    /// **O([`CHUNK`](super::CHUNK) strings)**.
     ///
     /// # Errors
     ///
@@ -460,7 +465,9 @@ impl Table {
     }
 
     /// The rows in order.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = Row<'_>> + DoubleEndedIterator + '_ {
+    pub fn iter(
+        &self,
+    ) -> impl ExactSizeIterator<Item = Row<'_>> + DoubleEndedIterator + FusedIterator + '_ {
         (0..self.len).map(move |i| Row { table: self, i })
     }
 
@@ -593,7 +600,10 @@ impl<'t> Row<'t> {
     }
 
     /// `(name, value)` pairs in field order.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&'t str, ValueRef<'t>)> + 't {
+    pub fn iter(
+        &self,
+    ) -> impl ExactSizeIterator<Item = (&'t str, ValueRef<'t>)> + DoubleEndedIterator + FusedIterator + 't
+    {
         let (table, i) = (self.table, self.i);
         table
             .shape

@@ -643,6 +643,74 @@ fn raw_identifier_fields_are_named_without_the_prefix() {
     assert!(format!("{t:?}").contains("type='click'"), "{t:?}");
 }
 
+leanmem::slots! {
+    /// Unsigned integers past `i64::MAX`: hashes, ids.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Hashed {
+        pub h: u64,
+        pub oh: Option<u64>,
+        pub n: usize,
+    }
+    pub table HashedTable;
+}
+
+/// A `slots!` table's `Debug` shows each field's own value: a `u64` past
+/// `i64::MAX` as the struct holds it, not wrapped to a negative number as
+/// its `ValueRef` has it (it printed `h=-1` for `u64::MAX`).
+#[test]
+fn macro_table_debug_shows_unsigned_integers_past_i64_max() {
+    let rows = [
+        Hashed {
+            h: u64::MAX,
+            oh: Some(1 << 63),
+            n: usize::MAX,
+        },
+        Hashed {
+            h: 7,
+            oh: None,
+            n: 0,
+        },
+    ];
+    let t: HashedTable = rows.iter().cloned().collect();
+    assert_eq!(t.get(0).as_ref(), Some(&rows[0]));
+    assert_eq!(
+        format!("{t:?}"),
+        "[Hashed(h=18446744073709551615, oh=9223372036854775808, n=18446744073709551615), \
+         Hashed(h=7, oh=None, n=0)]"
+    );
+}
+
+/// The iterators of records, rows, tables and bool columns know their
+/// length and run both ways, and stay done once done, as a slice's do.
+#[test]
+fn iterators_are_exact_double_ended_and_fused() {
+    fn fused<I: std::iter::FusedIterator>(i: I) -> I {
+        i
+    }
+    let shape = user_shape();
+    let mut t = Table::new(&shape);
+    t.push_row(&[1.into(), "ada".into(), ValueRef::Null])
+        .unwrap();
+    t.push_row(&[2.into(), "grace".into(), "g@x".into()])
+        .unwrap();
+    let r = t.row(1).unwrap().to_record().unwrap();
+    let names: Vec<&str> = fused(r.iter()).rev().map(|(n, _)| n).collect();
+    assert_eq!(names, ["email", "name", "id"]);
+    let row = t.row(0).unwrap();
+    assert_eq!(row.iter().len(), 3);
+    assert_eq!(
+        fused(row.iter()).next_back(),
+        Some(("email", ValueRef::Null))
+    );
+    let order: Vec<usize> = fused(t.iter()).rev().map(|r| r.index()).collect();
+    assert_eq!(order, [1, 0]);
+    let flags: leanmem::slots::BoolColumn = [true, false, false].into_iter().collect();
+    let mut it = fused(flags.iter());
+    assert_eq!(it.len(), 3);
+    assert_eq!(it.next_back(), Some(false));
+    assert_eq!(it.rev().collect::<Vec<_>>(), [false, true]);
+}
+
 /// A string that would take a chunk past 4 GiB is refused and nothing is
 /// stored. (Here, not among the unit tests: its 4 GiB allocation, though
 /// never touched, would show in the process-wide counters those check.)
