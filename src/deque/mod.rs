@@ -112,8 +112,9 @@ pub use crate::error::DequeFullError;
 /// * **Bounded**: exactly `maxlen` slots, allocated by the constructor;
 ///   pushes, pops, evictions and rotations never allocate or free.
 /// * **Inline** ([`InlineDeque`]): `N` slots inside the value
-///   (`N * size_of::<T>()` bytes and two counters, padded to `T`'s
-///   alignment), no heap at all.
+///   (`N * size_of::<T>()` bytes and two `usize` counters, padded to the
+///   larger of `T`'s and `usize`'s alignment: 24 bytes for
+///   `InlineDeque<u8, 3>` on 64-bit targets), no heap at all.
 ///
 /// A CPython-style list of fixed-size blocks was the other candidate: it
 /// gives memory back one block at a time, but every push, pop and index
@@ -523,6 +524,10 @@ impl<T, S: Storage<T>> Deque<T, S> {
     ///
     /// [`DequeFullError`] holding `value` when the deque is full.
     ///
+    /// # Panics
+    ///
+    /// If an unbounded deque's capacity would overflow `isize::MAX` bytes.
+    ///
     /// ```
     /// use leanmem::deque::Deque;
     ///
@@ -548,6 +553,10 @@ impl<T, S: Storage<T>> Deque<T, S> {
     /// # Errors
     ///
     /// [`DequeFullError`] holding `value` when the deque is full.
+    ///
+    /// # Panics
+    ///
+    /// If an unbounded deque's capacity would overflow `isize::MAX` bytes.
     ///
     /// ```
     /// use leanmem::deque::Deque;
@@ -994,6 +1003,10 @@ impl<T, S: Storage<T>> Deque<T, S> {
     /// `other` empty; a bounded `self` keeps the last `maxlen`, as
     /// [`extend`](Extend::extend) does. Computes in **O(other.len())**
     /// time.
+    ///
+    /// # Panics
+    ///
+    /// If an unbounded deque's capacity would overflow `isize::MAX` bytes.
     ///
     /// ```
     /// use leanmem::deque::Deque;
@@ -1497,6 +1510,11 @@ fn index_out_of_bounds(index: usize, len: usize) -> ! {
 impl<T, S: Storage<T>> Extend<T> for Deque<T, S> {
     /// Appends each item, as Python's `extend`: a bounded deque keeps the
     /// last `maxlen`.
+    ///
+    /// # Panics
+    ///
+    /// If an unbounded deque's capacity would overflow `isize::MAX` bytes
+    /// (room for the iterator's `size_hint` lower bound is reserved first).
     ///
     /// ```
     /// use leanmem::deque::Deque;

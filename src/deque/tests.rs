@@ -576,6 +576,17 @@ fn size_of_handles() {
         std::mem::size_of::<InlineDeque<u8, 0>>(),
         2 * std::mem::size_of::<usize>()
     );
+    // Padded to the counters' alignment, not only to `T`'s (the docs once
+    // said 3 + 16 bytes here).
+    let word = std::mem::size_of::<usize>();
+    assert_eq!(
+        std::mem::size_of::<InlineDeque<u8, 3>>(),
+        (3 + 2 * word).next_multiple_of(word)
+    );
+    assert_eq!(
+        std::mem::size_of::<InlineDeque<[u128; 1], 1>>(),
+        (16 + 2 * word).next_multiple_of(std::mem::align_of::<u128>().max(word))
+    );
 }
 
 /// Records every drop, so tests can check that each element is dropped
