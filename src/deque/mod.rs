@@ -19,9 +19,14 @@
 //! | `repr(d)` | [`Debug`](std::fmt::Debug) | `deque([1, 2], maxlen=4)` |
 //! | `d == e`, `d < e` | [`PartialEq`], [`PartialOrd`] | equality ignores maxlen, order is element-wise |
 //!
-//! It also has the API of std's [`VecDeque`]
+//! It also has most of the API of std's [`VecDeque`]
 //! (`front`, `back`, `truncate`, `drain`, `as_slices`, `make_contiguous`,
-//! `retain`, ...) plus `truncate_front`.
+//! `retain`, `swap`, `swap_remove_back`, `resize`, `split_off`,
+//! `binary_search`, `partition_point`, ...) plus `truncate_front`; not
+//! `range`/`range_mut` (use `iter().skip(a).take(n)`) nor `rotate_left`/
+//! `rotate_right` ([`rotate`](Deque::rotate) with a signed step instead).
+//! Where `VecDeque` panics on a range past the end (`drain`, `split_off`),
+//! a `Deque` clamps it.
 //!
 //! # Memory
 //!
@@ -368,6 +373,34 @@ impl<T> Deque<T> {
         }
         self.buf.set_floor(min_capacity);
     }
+
+    /// Splits the deque in two at `at`: returns the elements from `at` on,
+    /// in a deque of the same `maxlen` (or an unbounded one of just enough
+    /// room), and keeps those before. An `at` past the end returns an
+    /// empty deque. Computes in **O(len − at)** time.
+    ///
+    /// ```
+    /// use leanmem::deque::Deque;
+    ///
+    /// let mut d = Deque::with_maxlen(4);
+    /// d.extend([1, 2, 3, 4]);
+    /// let back = d.split_off(1);
+    /// assert_eq!((d, back.maxlen()), (Deque::from(vec![1]), Some(4)));
+    /// assert_eq!(back, [2, 3, 4]);
+    /// ```
+    #[must_use = "use `truncate` to drop the elements from `at` on"]
+    pub fn split_off(&mut self, at: usize) -> Self {
+        let mut other = match self.maxlen() {
+            Some(m) => Self::with_maxlen(m),
+            None => {
+                let mut d = Self::new();
+                d.reserve(self.len.saturating_sub(at));
+                d
+            }
+        };
+        other.extend(self.drain(at..));
+        other
+    }
 }
 
 impl<T, const N: usize> Deque<T, Inline<T, N>> {
@@ -389,6 +422,25 @@ impl<T, const N: usize> Deque<T, Inline<T, N>> {
             len: 0,
             marker: PhantomData,
         }
+    }
+
+    /// Splits the deque in two at `at`: returns the elements from `at` on,
+    /// in another inline deque, and keeps those before. An `at` past the
+    /// end returns an empty deque. Computes in **O(len − at)** time.
+    ///
+    /// ```
+    /// use leanmem::deque::InlineDeque;
+    ///
+    /// let mut d: InlineDeque<i32, 3> = [1, 2, 3].into_iter().collect();
+    /// let back = d.split_off(2);
+    /// assert_eq!((d.len(), back.len()), (2, 1));
+    /// assert_eq!(back, [3]);
+    /// ```
+    #[must_use = "use `truncate` to drop the elements from `at` on"]
+    pub fn split_off(&mut self, at: usize) -> Self {
+        let mut other = Self::inline();
+        other.extend(self.drain(at..));
+        other
     }
 }
 
@@ -816,6 +868,79 @@ impl<T, S: Storage<T>> Deque<T, S> {
         Some(value)
     }
 
+    /// Swaps the elements at `i` and `j` (`i == j` leaves the deque as it
+    /// is). Computes in **O(1)** time.
+    ///
+    /// # Panics
+    ///
+    /// If `i` or `j` is not below [`len`](Self::len), as
+    /// [`VecDeque::swap`] does.
+    ///
+    /// ```
+    /// use leanmem::deque::Deque;
+    ///
+    /// let mut d = Deque::with_maxlen(3);
+    /// d.extend([1, 2, 3, 4]); // the ring wraps: [2, 3] then [4]
+    /// d.swap(0, 2);
+    /// assert_eq!(d, [4, 3, 2]);
+    /// ```
+    pub fn swap(&mut self, i: usize, j: usize) {
+        let len = self.len;
+        assert!(
+            i < len && j < len,
+            "swap of {i} and {j} in a deque of {len} elements"
+        );
+        let (a, b) = self.as_mut_slices();
+        let n = a.len();
+        match (i < n, j < n) {
+            (true, true) => a.swap(i, j),
+            (false, false) => b.swap(i - n, j - n),
+            (true, false) => std::mem::swap(&mut a[i], &mut b[j - n]),
+            (false, true) => std::mem::swap(&mut b[i - n], &mut a[j]),
+        }
+    }
+
+    /// Removes and returns the element at `index` (`None` past the end),
+    /// putting the back element in its place: **O(1)** time, but the order
+    /// changes.
+    ///
+    /// ```
+    /// use leanmem::deque::Deque;
+    ///
+    /// let mut d = Deque::from(vec![1, 2, 3, 4]);
+    /// assert_eq!(d.swap_remove_back(0), Some(1));
+    /// assert_eq!(d, [4, 2, 3]);
+    /// assert_eq!(d.swap_remove_back(3), None);
+    /// ```
+    pub fn swap_remove_back(&mut self, index: usize) -> Option<T> {
+        let last = self.len.checked_sub(1)?;
+        if index > last {
+            return None;
+        }
+        self.swap(index, last);
+        self.pop_back()
+    }
+
+    /// Removes and returns the element at `index` (`None` past the end),
+    /// putting the front element in its place: **O(1)** time, but the
+    /// order changes.
+    ///
+    /// ```
+    /// use leanmem::deque::Deque;
+    ///
+    /// let mut d = Deque::from(vec![1, 2, 3, 4]);
+    /// assert_eq!(d.swap_remove_front(3), Some(4));
+    /// assert_eq!(d, [2, 3, 1]);
+    /// assert_eq!(d.swap_remove_front(3), None);
+    /// ```
+    pub fn swap_remove_front(&mut self, index: usize) -> Option<T> {
+        if index >= self.len {
+            return None;
+        }
+        self.swap(index, 0);
+        self.pop_front()
+    }
+
     /// Removes and returns the first element equal to `value`, as Python's
     /// `d.remove(x)` (`None` when there is none, instead of `ValueError`).
     /// Computes in **O(n)** time.
@@ -908,6 +1033,92 @@ impl<T, S: Storage<T>> Deque<T, S> {
     {
         let (a, b) = self.as_slices();
         a.contains(value) || b.contains(value)
+    }
+
+    /// Binary search of a deque sorted in ascending order, as
+    /// [`slice::binary_search`]: `Ok` with the index of an element equal
+    /// to `value` (any one of several equal), or `Err` with the index where
+    /// `value` would go to keep the order. On an unsorted deque the result
+    /// is unspecified (but no panic). Computes in **O(log n)** time.
+    ///
+    /// ```
+    /// use leanmem::deque::Deque;
+    ///
+    /// let mut d = Deque::with_maxlen(5);
+    /// d.extend([0, 1, 3, 5, 8, 13]); // the ring wraps
+    /// assert_eq!(d.binary_search(&5), Ok(2));
+    /// assert_eq!(d.binary_search(&4), Err(2));
+    /// assert_eq!(d.binary_search(&99), Err(5));
+    /// ```
+    pub fn binary_search(&self, value: &T) -> Result<usize, usize>
+    where
+        T: Ord,
+    {
+        self.binary_search_by(|x| x.cmp(value))
+    }
+
+    /// Binary search with a comparator, as [`slice::binary_search_by`]:
+    /// `f` says whether an element is less than, equal to or greater than
+    /// the target. Computes in **O(log n)** time.
+    ///
+    /// ```
+    /// use leanmem::deque::Deque;
+    ///
+    /// let d = Deque::from(vec![1.0, 2.5, 4.0]);
+    /// assert_eq!(d.binary_search_by(|x: &f64| x.total_cmp(&2.5)), Ok(1));
+    /// ```
+    pub fn binary_search_by<F>(&self, mut f: F) -> Result<usize, usize>
+    where
+        F: FnMut(&T) -> Ordering,
+    {
+        let (a, b) = self.as_slices();
+        let n = a.len();
+        match b.first().map(&mut f) {
+            Some(Ordering::Equal) => Ok(n),
+            // The target lies after the wrapped run's first element.
+            Some(Ordering::Less) => b.binary_search_by(f).map(|i| i + n).map_err(|i| i + n),
+            _ => a.binary_search_by(f),
+        }
+    }
+
+    /// Binary search by a key, as [`slice::binary_search_by_key`], on a
+    /// deque sorted by that key. Computes in **O(log n)** time.
+    ///
+    /// ```
+    /// use leanmem::deque::Deque;
+    ///
+    /// let d = Deque::from(vec![(1, 'a'), (3, 'b'), (7, 'c')]);
+    /// assert_eq!(d.binary_search_by_key(&3, |&(k, _)| k), Ok(1));
+    /// assert_eq!(d.binary_search_by_key(&4, |&(k, _)| k), Err(2));
+    /// ```
+    pub fn binary_search_by_key<K: Ord, F>(&self, key: &K, mut f: F) -> Result<usize, usize>
+    where
+        F: FnMut(&T) -> K,
+    {
+        self.binary_search_by(|x| f(x).cmp(key))
+    }
+
+    /// The index of the first element for which `pred` is false, in a deque
+    /// where it is true of a prefix and false of the rest, as
+    /// [`slice::partition_point`]. Computes in **O(log n)** time.
+    ///
+    /// ```
+    /// use leanmem::deque::Deque;
+    ///
+    /// let mut d = Deque::with_maxlen(4);
+    /// d.extend([1, 2, 3, 5, 8]); // the ring wraps
+    /// assert_eq!(d.partition_point(|&x| x < 4), 2);
+    /// ```
+    pub fn partition_point<P>(&self, mut pred: P) -> usize
+    where
+        P: FnMut(&T) -> bool,
+    {
+        let (a, b) = self.as_slices();
+        if b.first().is_some_and(&mut pred) {
+            a.len() + b.partition_point(pred)
+        } else {
+            a.partition_point(pred)
+        }
     }
 
     /// Rotates `n` steps to the right (the back elements come to the front)
@@ -1049,6 +1260,69 @@ impl<T, S: Storage<T>> Deque<T, S> {
     pub fn truncate_front(&mut self, len: usize) {
         self.truncate_front_raw(len);
         self.after_removal();
+    }
+
+    /// Makes the deque `new_len` long: drops elements from the back, or
+    /// appends clones of `value`. A bounded deque keeps the last `maxlen`,
+    /// as [`extend`](Extend::extend) does: growing it past `maxlen` evicts
+    /// from the front. Computes in **O(|new_len − len|)** time, and
+    /// **O(maxlen)** at most when bounded.
+    ///
+    /// # Panics
+    ///
+    /// If an unbounded deque's capacity would overflow `isize::MAX` bytes.
+    ///
+    /// ```
+    /// use leanmem::deque::Deque;
+    ///
+    /// let mut d = Deque::from(vec![1, 2]);
+    /// d.resize(4, 0);
+    /// assert_eq!(d, [1, 2, 0, 0]);
+    /// d.resize(1, 0);
+    /// assert_eq!(d, [1]);
+    ///
+    /// let mut w = Deque::with_maxlen(3);
+    /// w.extend([1, 2]);
+    /// w.resize(5, 9);
+    /// assert_eq!(w, [9, 9, 9]);
+    /// ```
+    pub fn resize(&mut self, new_len: usize, value: T)
+    where
+        T: Clone,
+    {
+        self.resize_with(new_len, || value.clone());
+    }
+
+    /// Makes the deque `new_len` long: drops elements from the back, or
+    /// appends values made by `f`. A bounded deque keeps the last
+    /// `maxlen`, as [`extend`](Extend::extend) does, and `f` is called
+    /// only for values that stay (at most `maxlen` times). Computes in
+    /// **O(|new_len − len|)** time, and **O(maxlen)** at most when bounded.
+    ///
+    /// # Panics
+    ///
+    /// If an unbounded deque's capacity would overflow `isize::MAX` bytes.
+    ///
+    /// ```
+    /// use leanmem::deque::Deque;
+    ///
+    /// let mut n = 0;
+    /// let mut d = Deque::new();
+    /// d.resize_with(3, || {
+    ///     n += 1;
+    ///     n
+    /// });
+    /// assert_eq!(d, [1, 2, 3]);
+    /// ```
+    pub fn resize_with(&mut self, new_len: usize, mut f: impl FnMut() -> T) {
+        let Some(more) = new_len.checked_sub(self.len) else {
+            self.truncate(new_len);
+            return;
+        };
+        // Values pushed past `maxlen` would only evict the ones made
+        // before them: make just those that stay.
+        let more = self.maxlen().map_or(more, |m| more.min(m));
+        self.extend(std::iter::repeat_with(&mut f).take(more));
     }
 
     /// Drops every element. An unbounded deque gives its memory back down

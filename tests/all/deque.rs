@@ -293,6 +293,11 @@ enum Op {
     SetMaxlen(Option<usize>),
     Clear,
     Clone,
+    Swap(usize, usize),
+    SwapRemoveBack(usize),
+    SwapRemoveFront(usize),
+    Resize(usize, i32),
+    SplitOff(usize),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -320,6 +325,11 @@ fn op() -> impl Strategy<Value = Op> {
         1 => prop::option::of(0usize..12).prop_map(Op::SetMaxlen),
         1 => Just(Op::Clear),
         1 => Just(Op::Clone),
+        1 => (0usize..12, 0usize..12).prop_map(|(i, j)| Op::Swap(i, j)),
+        1 => (0usize..12).prop_map(Op::SwapRemoveBack),
+        1 => (0usize..12).prop_map(Op::SwapRemoveFront),
+        1 => (0usize..30, small.clone()).prop_map(|(n, x)| Op::Resize(n, x)),
+        1 => (0usize..12).prop_map(Op::SplitOff),
     ]
 }
 
@@ -419,7 +429,37 @@ where
         Op::MakeContiguous => {
             prop_assert_eq!(&d.make_contiguous()[..], &m.items[..]);
         }
-        Op::SetMaxlen(_) | Op::Clear | Op::Clone => unreachable!("handled by the caller"),
+        Op::Swap(i, j) => {
+            // Out of range panics, as `VecDeque::swap` does.
+            if *i < m.items.len() && *j < m.items.len() {
+                d.swap(*i, *j);
+                m.items.swap(*i, *j);
+            }
+        }
+        Op::SwapRemoveBack(i) => {
+            let want = (*i < m.items.len()).then(|| m.items.swap_remove(*i));
+            prop_assert_eq!(d.swap_remove_back(*i), want);
+        }
+        Op::SwapRemoveFront(i) => {
+            let want = (*i < m.items.len()).then(|| {
+                m.items.swap(*i, 0);
+                m.items.remove(0)
+            });
+            prop_assert_eq!(d.swap_remove_front(*i), want);
+        }
+        Op::Resize(n, x) => {
+            d.resize(*n, *x);
+            if *n <= m.items.len() {
+                m.items.truncate(*n);
+            } else {
+                for _ in m.items.len()..*n {
+                    m.append(*x);
+                }
+            }
+        }
+        Op::SetMaxlen(_) | Op::Clear | Op::Clone | Op::SplitOff(_) => {
+            unreachable!("handled by the caller")
+        }
     }
     Ok(())
 }
@@ -478,6 +518,12 @@ proptest! {
                     prop_assert_eq!(c.maxlen(), d.maxlen());
                     d = c;
                 }
+                Op::SplitOff(at) => {
+                    let back = d.split_off(*at);
+                    let want = m.items.split_off((*at).min(m.items.len()));
+                    prop_assert_eq!(back.iter().copied().collect::<Vec<_>>(), want);
+                    prop_assert_eq!(back.maxlen(), d.maxlen());
+                }
                 op => apply(&mut d, &mut m, op)?,
             }
             check_state(&d, &m)?;
@@ -498,6 +544,11 @@ proptest! {
                     m.items.clear();
                 }
                 Op::Clone => d = d.clone(),
+                Op::SplitOff(at) => {
+                    let back: InlineDeque<i32, 5> = d.split_off(*at);
+                    let want = m.items.split_off((*at).min(m.items.len()));
+                    prop_assert_eq!(back.iter().copied().collect::<Vec<_>>(), want);
+                }
                 op => apply(&mut d, &mut m, op)?,
             }
             check_state(&d, &m)?;
@@ -538,6 +589,62 @@ proptest! {
         let back: VecDeque<i16> = d.into();
         prop_assert_eq!(back, v);
     }
+}
+
+proptest! {
+    /// Binary search and partition point on sorted deques whose ring wraps
+    /// at every place, against the slice functions on the same values.
+    #[test]
+    fn binary_search_on_a_wrapped_ring_matches_the_slice(
+        mut values in prop::collection::vec(0i32..20, 0..24),
+        wrap in 0usize..24,
+        target in -1i32..21,
+    ) {
+        values.sort_unstable();
+        // Bounded to the length, with `wrap` elements pushed and evicted
+        // first: the values start `wrap` slots into the ring.
+        let mut d = Deque::with_maxlen(values.len());
+        d.extend(std::iter::repeat_n(-5, wrap % (values.len() + 1)));
+        d.extend(values.iter().copied());
+        prop_assert_eq!(d.iter().copied().collect::<Vec<_>>(), values.clone());
+        let below = values.partition_point(|&x| x < target);
+        prop_assert_eq!(d.partition_point(|&x| x < target), below);
+        match d.binary_search(&target) {
+            Ok(i) => prop_assert_eq!(d[i], target),
+            Err(i) => {
+                prop_assert!(!values.contains(&target));
+                prop_assert_eq!(i, below);
+            }
+        }
+        prop_assert_eq!(
+            d.binary_search_by_key(&(target * 2), |&x| x * 2).is_ok(),
+            values.contains(&target)
+        );
+    }
+}
+
+#[test]
+#[should_panic(expected = "swap of 0 and 2 in a deque of 2 elements")]
+fn swap_out_of_range_panics_as_vecdeque_does() {
+    let mut d = Deque::from(vec![1, 2]);
+    d.swap(0, 2);
+}
+
+/// `resize_with` on a bounded deque makes only the values that stay.
+#[test]
+fn resize_with_on_a_bounded_deque_makes_only_what_stays() {
+    let mut d = Deque::with_maxlen(3);
+    d.extend([1, 2]);
+    let mut made = 0;
+    d.resize_with(usize::MAX, || {
+        made += 1;
+        made * 10
+    });
+    assert_eq!((made, d), (3, Deque::from(vec![10, 20, 30])));
+    let mut d = Deque::with_maxlen(4);
+    d.extend([1, 2, 3]);
+    d.resize_with(5, || 9);
+    assert_eq!(d, [2, 3, 9, 9]);
 }
 
 /// A capacity floor is only a floor: `shrink_to(usize::MAX)` and
