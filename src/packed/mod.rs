@@ -760,8 +760,9 @@ impl<T: PackedInt> PackedVec<T> {
     }
 
     /// Re-packs at the narrowest width the current values need (a fixed
-    /// range set by [`with_range`](Self::with_range) narrows too) and frees
-    /// unused capacity. Computes in **O(len)** time.
+    /// range set by [`with_range`](Self::with_range) narrows too, once the
+    /// vector holds values: an empty one keeps its frame) and frees unused
+    /// capacity. Computes in **O(len)** time.
     ///
     /// ```
     /// use leanmem::packed::PackedVec;

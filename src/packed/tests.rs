@@ -528,3 +528,21 @@ fn extend_fills_the_words_already_reserved() {
     e.extend(0..10);
     assert_eq!(e.heap_size(), 2 * 8);
 }
+
+#[test]
+fn shrink_to_fit_narrows_a_fixed_range_only_once_it_holds_values() {
+    // Empty, the frame set by `with_range` stays: `try_push` still takes
+    // the whole range.
+    let mut v = PackedVec::<i16>::with_range(-100..=100);
+    v.shrink_to_fit();
+    assert_eq!((v.bit_width(), v.min_value()), (8, -100));
+    assert!(v.try_push(100).is_ok() && v.try_push(-100).is_ok());
+    // Holding values, it narrows to them.
+    v.clear();
+    v.try_push(7).unwrap();
+    v.try_push(8).unwrap();
+    v.shrink_to_fit();
+    assert_eq!(v.bit_width(), 1);
+    assert!(v.try_push(100).is_err());
+    assert_eq!(v.to_vec(), [7, 8]);
+}

@@ -818,7 +818,11 @@ mod serde_impl {
 
     impl<'de> Deserialize<'de> for Table {
         /// Reads what `Serialize` wrote, checking every row against the
-        /// shape as [`Table::push_row`] does.
+        /// shape as [`Table::push_row`] does. Rows are read straight into
+        /// the table as they come, so in a map (JSON) the `shape` key must
+        /// come before `rows`, as `Serialize` writes them: a document whose
+        /// keys were reordered (sorted, say) is refused with an error
+        /// saying so.
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             d.deserialize_struct("Table", &["shape", "rows"], TableVisitor)
         }
