@@ -22,11 +22,11 @@
 //! It also has most of the API of std's [`VecDeque`]
 //! (`front`, `back`, `truncate`, `drain`, `as_slices`, `make_contiguous`,
 //! `retain`, `swap`, `swap_remove_back`, `resize`, `split_off`,
-//! `binary_search`, `partition_point`, ...) plus `truncate_front`; not
-//! `range`/`range_mut` (use `iter().skip(a).take(n)`) nor `rotate_left`/
-//! `rotate_right` ([`rotate`](Deque::rotate) with a signed step instead).
-//! Where `VecDeque` panics on a range past the end (`drain`, `split_off`),
-//! a `Deque` clamps it.
+//! `binary_search`, `partition_point`, `range`, ...) plus
+//! `truncate_front`; not `rotate_left`/`rotate_right`
+//! ([`rotate`](Deque::rotate) with a signed step instead). Where
+//! `VecDeque` panics on a range past the end (`drain`, `range`,
+//! `split_off`), a `Deque` clamps it.
 //!
 //! # Memory
 //!
@@ -1387,6 +1387,12 @@ impl<T, S: Storage<T>> Deque<T, S> {
     /// assert_eq!(d.drain(2..99).collect::<Vec<_>>(), [5]);
     /// ```
     pub fn drain<R: RangeBounds<usize>>(&mut self, range: R) -> Drain<'_, T, S> {
+        let (start, end) = self.clamp(&range);
+        self.drain_range(start, end)
+    }
+
+    /// `range` clamped to the deque: `start <= end <= len`.
+    fn clamp(&self, range: &impl RangeBounds<usize>) -> (usize, usize) {
         let len = self.len;
         let start = match range.start_bound() {
             Bound::Included(&s) => s.min(len),
@@ -1399,7 +1405,57 @@ impl<T, S: Storage<T>> Deque<T, S> {
             Bound::Unbounded => len,
         }
         .max(start);
-        self.drain_range(start, end)
+        (start, end)
+    }
+
+    /// An iterator over the elements in `range`, front to back. Bounds are
+    /// clamped to the deque, as for [`drain`](Self::drain) (where
+    /// `VecDeque::range` panics). Computes in **O(1)** time.
+    ///
+    /// ```
+    /// use leanmem::deque::Deque;
+    ///
+    /// let mut d = Deque::with_maxlen(4);
+    /// d.extend([1, 2, 3, 4, 5]); // the ring wraps
+    /// assert_eq!(d.range(1..3).collect::<Vec<_>>(), [&3, &4]);
+    /// assert_eq!(d.range(2..).rev().collect::<Vec<_>>(), [&5, &4]);
+    /// assert_eq!(d.range(9..).count(), 0);
+    /// ```
+    pub fn range<R: RangeBounds<usize>>(&self, range: R) -> Iter<'_, T> {
+        let (start, end) = self.clamp(&range);
+        let (a, b) = self.slices();
+        let n = a.len();
+        if end <= n {
+            Iter::new(&a[start..end], &[])
+        } else if start >= n {
+            Iter::new(&b[start - n..end - n], &[])
+        } else {
+            Iter::new(&a[start..], &b[..end - n])
+        }
+    }
+
+    /// A mutable iterator over the elements in `range`, front to back,
+    /// clamped as [`range`](Self::range) is. Computes in **O(1)** time.
+    ///
+    /// ```
+    /// use leanmem::deque::Deque;
+    ///
+    /// let mut d = Deque::with_maxlen(3);
+    /// d.extend([1, 2, 3, 4]); // the ring wraps
+    /// d.range_mut(1..).for_each(|x| *x *= 10);
+    /// assert_eq!(d, [2, 30, 40]);
+    /// ```
+    pub fn range_mut<R: RangeBounds<usize>>(&mut self, range: R) -> IterMut<'_, T> {
+        let (start, end) = self.clamp(&range);
+        let (a, b) = self.slices_mut();
+        let n = a.len();
+        if end <= n {
+            IterMut::new(&mut a[start..end], &mut [])
+        } else if start >= n {
+            IterMut::new(&mut b[start - n..end - n], &mut [])
+        } else {
+            IterMut::new(&mut a[start..], &mut b[..end - n])
+        }
     }
 
     /// The elements, front to back, as two slices: the run from the front

@@ -298,6 +298,8 @@ enum Op {
     SwapRemoveFront(usize),
     Resize(usize, i32),
     SplitOff(usize),
+    Range(usize, usize),
+    RangeMut(usize, usize),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -330,6 +332,8 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0usize..12).prop_map(Op::SwapRemoveFront),
         1 => (0usize..30, small.clone()).prop_map(|(n, x)| Op::Resize(n, x)),
         1 => (0usize..12).prop_map(Op::SplitOff),
+        1 => (0usize..14, 0usize..14).prop_map(|(a, b)| Op::Range(a, b)),
+        1 => (0usize..14, 0usize..14).prop_map(|(a, b)| Op::RangeMut(a, b)),
     ]
 }
 
@@ -456,6 +460,23 @@ where
                     m.append(*x);
                 }
             }
+        }
+        Op::Range(a, b) => {
+            let len = m.items.len();
+            let (a, b) = ((*a).min(len), (*b).min(len).max((*a).min(len)));
+            let want = &m.items[a..b];
+            prop_assert!(d.range(a..b).eq(want.iter()));
+            prop_assert!(d.range(a..b).rev().eq(want.iter().rev()));
+            prop_assert_eq!(d.range(a..b).len(), want.len());
+            // Unclamped bounds give the same.
+            prop_assert!(d.range(a..len + 3).eq(m.items[a..].iter()));
+            prop_assert!(d.range(..=b).eq(m.items[..(b + 1).min(len)].iter()));
+        }
+        Op::RangeMut(a, b) => {
+            let len = m.items.len();
+            let (a, b) = ((*a).min(len), (*b).min(len).max((*a).min(len)));
+            d.range_mut(a..b).for_each(|x| *x += 100);
+            m.items[a..b].iter_mut().for_each(|x| *x += 100);
         }
         Op::SetMaxlen(_) | Op::Clear | Op::Clone | Op::SplitOff(_) => {
             unreachable!("handled by the caller")
