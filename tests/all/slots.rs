@@ -331,15 +331,20 @@ fn table_string_encoding_can_be_chosen_and_is_checked() {
     );
 }
 
-#[cfg(feature = "serde")]
-#[test]
-fn serde_round_trips() {
-    let shape = user_shape();
-    let mut t = Table::new(&shape);
+/// A table of two users, one with a null email.
+fn two_users() -> Table {
+    let mut t = Table::new(&user_shape());
     t.push_row(&[1.into(), "ada".into(), ValueRef::Null])
         .unwrap();
     t.push_row(&[2.into(), "grace".into(), "g@x".into()])
         .unwrap();
+    t
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn serde_round_trips() {
+    let t = two_users();
     let json = serde_json::to_string(&t).unwrap();
     let back: Table = serde_json::from_str(&json).unwrap();
     assert_eq!(back, t);
@@ -687,12 +692,7 @@ fn iterators_are_exact_double_ended_and_fused() {
     fn fused<I: std::iter::FusedIterator>(i: I) -> I {
         i
     }
-    let shape = user_shape();
-    let mut t = Table::new(&shape);
-    t.push_row(&[1.into(), "ada".into(), ValueRef::Null])
-        .unwrap();
-    t.push_row(&[2.into(), "grace".into(), "g@x".into()])
-        .unwrap();
+    let t = two_users();
     let r = t.row(1).unwrap().to_record().unwrap();
     let names: Vec<&str> = fused(r.iter()).rev().map(|(n, _)| n).collect();
     assert_eq!(names, ["email", "name", "id"]);
