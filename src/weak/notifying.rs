@@ -750,10 +750,10 @@ where
             // when `keep` (or the value's destructor) then panics: the entry
             // stays, and the notice removes it. Without a panic the entry
             // goes here, since the value is dead.
-            let hash = hash_builder.hash_one(&e.key);
             let Some(node) = e.node.upgrade() else {
                 return false;
             };
+            let hash = hash_builder.hash_one(&e.key);
             let handle = Handle {
                 node: Some(node),
                 hash,

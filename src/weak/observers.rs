@@ -78,9 +78,12 @@ struct Subscriber<E: ?Sized> {
 ///
 /// [`notify`](Self::notify) calls every live subscriber in subscription
 /// order and drops the dead ones during the same pass.
-/// [`subscribe`](Self::subscribe) drops them too before the list would grow,
-/// so a list that is rarely notified does not fill up with the
-/// subscriptions of owners that died.
+/// [`subscribe`](Self::subscribe) drops them too once the list has doubled
+/// since the last such pass, so a list that is rarely notified holds at most
+/// twice the subscriptions that were alive at the last pass (or 8), not
+/// every subscription of owners that died. That pass runs the dead
+/// subscribers' destructors (their closures' captures) inside
+/// `subscribe`.
 ///
 /// ```
 /// use std::sync::{Arc, Mutex};
@@ -113,7 +116,7 @@ struct Subscriber<E: ?Sized> {
 /// function item or a capture-free closure). A dead owner's block stays
 /// allocated until the next [`notify`](Self::notify) or
 /// [`purge`](Self::purge) drops its subscription, or a
-/// [`subscribe`](Self::subscribe) that finds the vector full (the `Weak`
+/// [`subscribe`](Self::subscribe) that finds the list doubled (the `Weak`
 /// trap described on [`WeakValueMap`](super::WeakValueMap)).
 ///
 /// # Threads
@@ -125,7 +128,15 @@ struct Subscriber<E: ?Sized> {
 pub struct Observers<E: ?Sized> {
     subscribers: Vec<Subscriber<E>>,
     next_id: u64,
+    /// The length at which [`subscribe`](Self::subscribe) drops the dead
+    /// first: twice the subscribers left by the last pass that dropped
+    /// them (at least [`MIN_PURGE_AT`]).
+    purge_at: usize,
 }
+
+/// The fewest subscriptions a list holds before `subscribe` drops dead
+/// ones.
+const MIN_PURGE_AT: usize = 8;
 
 impl<E: ?Sized> Observers<E> {
     /// An empty list.
@@ -141,6 +152,7 @@ impl<E: ?Sized> Observers<E> {
         Self {
             subscribers: Vec::new(),
             next_id: 1,
+            purge_at: MIN_PURGE_AT,
         }
     }
 
@@ -171,8 +183,8 @@ impl<E: ?Sized> Observers<E> {
         F: Fn(&T, &E) + Send + Sync + 'static,
         E: 'static,
     {
-        if self.subscribers.len() == self.subscribers.capacity() {
-            self.make_room();
+        if self.subscribers.len() >= self.purge_at {
+            self.purge();
         }
         let block = Layout::new::<[usize; 2]>()
             .extend(Layout::for_value::<T>(owner))
@@ -189,15 +201,12 @@ impl<E: ?Sized> Observers<E> {
         id
     }
 
-    /// The vector is full: drops the dead subscribers before it grows, then
-    /// makes room for at least as many more as are left. The pass costs
-    /// O(n) and the next one waits for at least n/2 more subscriptions, so
-    /// `subscribe` stays amortized O(1), and a list that is rarely notified
-    /// holds at most about twice its live subscribers.
-    #[cold]
-    fn make_room(&mut self) {
-        self.purge();
-        self.subscribers.reserve(self.subscribers.len().max(1));
+    /// After a pass that dropped the dead subscribers: the next
+    /// [`subscribe`](Self::subscribe) pass comes once the list has doubled.
+    /// A pass costs O(n) and the next waits for at least n/2 more
+    /// subscriptions, so `subscribe` stays amortized O(1).
+    fn rearm(&mut self) {
+        self.purge_at = self.subscribers.len().saturating_mul(2).max(MIN_PURGE_AT);
     }
 
     fn fresh_id(&mut self) -> SubscriptionId {
@@ -252,6 +261,7 @@ impl<E: ?Sized> Observers<E> {
             called += usize::from(alive);
             alive
         });
+        self.rearm();
         called
     }
 
@@ -271,12 +281,13 @@ impl<E: ?Sized> Observers<E> {
     pub fn purge(&mut self) -> usize {
         let before = self.subscribers.len();
         self.subscribers.retain(|s| !s.callback.is_dead());
+        self.rearm();
         before - self.subscribers.len()
     }
 
     /// Subscriptions held, including those whose owners died since the last
     /// [`notify`](Self::notify) or [`purge`](Self::purge) (or the last
-    /// [`subscribe`](Self::subscribe) that found the vector full). Computes
+    /// [`subscribe`](Self::subscribe) that found the list doubled). Computes
     /// in **O(1)** time.
     ///
     /// ```
@@ -337,6 +348,7 @@ impl<E: ?Sized> Observers<E> {
     /// ```
     pub fn clear(&mut self) {
         self.subscribers.clear();
+        self.rearm();
     }
 }
 

@@ -375,6 +375,9 @@ impl<E> RawWeakTable<E> {
         self.end_migration();
         self.sweep_at = 0;
         self.cur.clear();
+        // A destructor that panics in `cur.clear()` drops `old` while
+        // unwinding, and a second panic there aborts, as for a `Vec`
+        // whose elements' destructors panic twice.
         drop(old);
     }
 

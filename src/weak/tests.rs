@@ -532,12 +532,31 @@ fn observers_rarely_notified_hold_about_their_live_subscribers() {
     for i in 0..10_000u64 {
         let short_lived = Arc::new(i);
         list.subscribe(&short_lived, |_, _| {});
-        assert!(list.len() <= 64, "{} subscriptions for 11 live", list.len());
+        assert!(list.len() <= 21, "{} subscriptions for 11 live", list.len());
     }
     assert_eq!(list.live_len(), 10);
     assert_eq!(list.notify(&()), 10);
     assert_eq!(list.len(), 10);
     assert_eq!(*log.lock().unwrap(), (0..10).collect::<Vec<u64>>());
+}
+
+/// A list that once held many live subscribers does not fill up with dead
+/// ones to its old size: the pass in `subscribe` follows the live count,
+/// not the vector's capacity.
+#[test]
+fn observers_once_large_still_drop_the_dead_at_subscribe() {
+    let mut list: Observers<()> = Observers::new();
+    let mut owners: Vec<Arc<u64>> = (0..1000).map(Arc::new).collect();
+    for o in &owners {
+        list.subscribe(o, |_, _| {});
+    }
+    owners.truncate(10);
+    assert_eq!(list.purge(), 990);
+    for i in 0..10_000u64 {
+        list.subscribe(&Arc::new(i), |_, _| {});
+        assert!(list.len() <= 21, "{} subscriptions for 11 live", list.len());
+    }
+    assert_eq!(list.notify(&()), 10);
 }
 
 #[test]
