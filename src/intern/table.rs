@@ -225,6 +225,13 @@ impl Table {
         locate(hash, self.slots.len(), self.mask, self.short)
     }
 
+    /// The fingerprint and the home bucket of `hash`, for tests of where
+    /// entries sit.
+    #[cfg(test)]
+    pub(crate) fn fingerprint_and_home(&self, hash: u64) -> (u32, usize) {
+        self.locate(hash)
+    }
+
     /// The value in the home bucket of `hash` (0 if that bucket is empty),
     /// for tests of where entries sit.
     #[cfg(test)]

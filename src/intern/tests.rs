@@ -172,8 +172,9 @@ struct AtTheEndHasher;
 
 impl Hasher for AtTheEndHasher {
     fn finish(&self) -> u64 {
-        // `hash_str` folds this into `u64::MAX`.
-        u64::from(u32::MAX)
+        // `hash_str` mixes this into `u64::MAX` (the mix is its own
+        // inverse).
+        mix_low_half(u64::MAX)
     }
     fn write(&mut self, _: &[u8]) {}
 }
@@ -842,39 +843,52 @@ fn concurrent_shard_left_behind_is_widened() {
     }
 }
 
-/// A hasher whose hashes fit in 32 bits (as a CRC32 or xxh32 one, or FxHash
-/// on 32-bit targets): std's `DefaultHasher` cut to its low half.
+/// A hasher of poor 64-bit output: std's `DefaultHasher` cut to its low
+/// half (as a CRC32 or xxh32 hasher, or FxHash on 32-bit targets), or with
+/// that half repeated in the high one (`EQUAL_HALVES`).
 #[derive(Clone, Default)]
-struct Low32;
+struct Cut<const EQUAL_HALVES: bool>;
 
-struct Low32Hasher(std::hash::DefaultHasher);
+struct CutHasher<const EQUAL_HALVES: bool>(std::hash::DefaultHasher);
 
-impl Hasher for Low32Hasher {
+impl<const EQUAL_HALVES: bool> Hasher for CutHasher<EQUAL_HALVES> {
     fn finish(&self) -> u64 {
-        self.0.finish() & u64::from(u32::MAX)
+        let low = self.0.finish() & u64::from(u32::MAX);
+        if EQUAL_HALVES { low | low << 32 } else { low }
     }
     fn write(&mut self, bytes: &[u8]) {
         self.0.write(bytes);
     }
 }
 
-impl BuildHasher for Low32 {
-    type Hasher = Low32Hasher;
-    fn build_hasher(&self) -> Low32Hasher {
-        Low32Hasher(std::hash::DefaultHasher::new())
+impl<const EQUAL_HALVES: bool> BuildHasher for Cut<EQUAL_HALVES> {
+    type Hasher = CutHasher<EQUAL_HALVES>;
+    fn build_hasher(&self) -> CutHasher<EQUAL_HALVES> {
+        CutHasher(std::hash::DefaultHasher::new())
     }
 }
 
 /// Tables place strings by the high bits of the hash: with 32-bit hashes
 /// every string had the same home bucket, in short tables and long ones, so
 /// each new string probed past all the others (8 000 strings took 8 s in a
-/// debug build against 9 ms with the default hasher). With the hash's low
-/// half folded into its high one, most strings sit in their home bucket.
+/// debug build). Folding the low half in as it is spread them, but in long
+/// tables the fingerprint and the home then came from the same bits:
+/// strings of one home shared a fingerprint and were compared in vain; and
+/// a hasher with equal halves folded to a zero high half, one bucket again.
+/// The low half is mixed before it is folded in.
 #[test]
 fn hashes_of_32_bits_spread_over_the_buckets() {
+    check_spread(Cut::<false>);
+    check_spread(Cut::<true>);
+}
+
+fn check_spread<S: BuildHasher + Clone + Sync>(hasher: S) {
     for (mut i, short) in [
-        (Interner::with_hasher(Low32), true),
-        (Interner::with_capacity_and_hasher(50_000, 0, Low32), false),
+        (Interner::with_hasher(hasher.clone()), true),
+        (
+            Interner::with_capacity_and_hasher(50_000, 0, hasher.clone()),
+            false,
+        ),
     ] {
         let names: Vec<String> = (0..2000).map(|n| format!("name{n}")).collect();
         let syms: Vec<Symbol> = names.iter().map(|s| i.intern(s)).collect();
@@ -894,11 +908,23 @@ fn hashes_of_32_bits_spread_over_the_buckets() {
             at_home > names.len() / 2,
             "short: {short}, {at_home} at home"
         );
+        // In a long table (home and fingerprint from different bits),
+        // strings of one home bucket rarely share a fingerprint. (In a short
+        // one the home comes from the fingerprint by design.)
+        if !short {
+            let mut slots: Vec<(u32, usize)> = names
+                .iter()
+                .map(|s| i.table.fingerprint_and_home(hash_str(&i.hasher, s)))
+                .collect();
+            slots.sort_unstable();
+            let shared = slots.windows(2).filter(|w| w[0] == w[1]).count();
+            assert!(shared <= 2, "long table: {shared} shared fingerprints");
+        }
         for (s, sym) in names.iter().zip(&syms) {
             assert_eq!(i.get(s), Some(*sym));
         }
     }
-    let c = ConcurrentInterner::with_shards_and_hasher(2, Low32);
+    let c = ConcurrentInterner::with_shards_and_hasher(2, hasher);
     let syms: Vec<Symbol> = (0..2000).map(|n| c.intern(&format!("name{n}"))).collect();
     for (n, sym) in syms.iter().enumerate() {
         assert_eq!(c.get(&format!("name{n}")), Some(*sym));
