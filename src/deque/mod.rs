@@ -62,7 +62,7 @@ use std::collections::{TryReserveError, VecDeque};
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
-use std::ops::{Bound, Index, IndexMut, RangeBounds};
+use std::ops::{Bound, Index, IndexMut, Range, RangeBounds};
 
 use crate::measure::{HeapContext, HeapSize};
 
@@ -146,6 +146,15 @@ pub struct Deque<T, S: Storage<T> = Heap<T>> {
 /// assert_eq!(std::mem::size_of_val(&last), 2 * 4 + 16);
 /// ```
 pub type InlineDeque<T, const N: usize> = Deque<T, Inline<T, N>>;
+
+/// The parts of the clamped logical range `start..end` in the front run
+/// (of length `front`) and in the wrapped run, as indices into each.
+fn runs_of(front: usize, (start, end): (usize, usize)) -> (Range<usize>, Range<usize>) {
+    (
+        start.min(front)..end.min(front),
+        start.saturating_sub(front)..end.saturating_sub(front),
+    )
+}
 
 impl<T> Deque<T> {
     /// An empty, unbounded deque. Allocates nothing until the first push.
@@ -377,7 +386,10 @@ impl<T> Deque<T> {
     /// Splits the deque in two at `at`: returns the elements from `at` on,
     /// in a deque of the same `maxlen` (or an unbounded one of just enough
     /// room), and keeps those before. An `at` past the end returns an
-    /// empty deque. Computes in **O(len − at)** time.
+    /// empty deque. Computes in **O(len − at)** time; a bounded deque's
+    /// half allocates its `maxlen` slots at once, as
+    /// [`with_maxlen`](Self::with_maxlen) does, however few it holds
+    /// (call [`set_maxlen`](Self::set_maxlen) on it to change that).
     ///
     /// ```
     /// use leanmem::deque::Deque;
@@ -890,14 +902,7 @@ impl<T, S: Storage<T>> Deque<T, S> {
             i < len && j < len,
             "swap of {i} and {j} in a deque of {len} elements"
         );
-        let (a, b) = self.as_mut_slices();
-        let n = a.len();
-        match (i < n, j < n) {
-            (true, true) => a.swap(i, j),
-            (false, false) => b.swap(i - n, j - n),
-            (true, false) => std::mem::swap(&mut a[i], &mut b[j - n]),
-            (false, true) => std::mem::swap(&mut b[i - n], &mut a[j]),
-        }
+        self.swap_live(i, j);
     }
 
     /// Removes and returns the element at `index` (`None` past the end),
@@ -1113,12 +1118,14 @@ impl<T, S: Storage<T>> Deque<T, S> {
     where
         P: FnMut(&T) -> bool,
     {
-        let (a, b) = self.as_slices();
-        if b.first().is_some_and(&mut pred) {
-            a.len() + b.partition_point(pred)
-        } else {
-            a.partition_point(pred)
-        }
+        self.binary_search_by(|x| {
+            if pred(x) {
+                Ordering::Less
+            } else {
+                Ordering::Greater
+            }
+        })
+        .unwrap_or_else(|i| i)
     }
 
     /// Rotates `n` steps to the right (the back elements come to the front)
@@ -1422,16 +1429,9 @@ impl<T, S: Storage<T>> Deque<T, S> {
     /// assert_eq!(d.range(9..).count(), 0);
     /// ```
     pub fn range<R: RangeBounds<usize>>(&self, range: R) -> Iter<'_, T> {
-        let (start, end) = self.clamp(&range);
         let (a, b) = self.slices();
-        let n = a.len();
-        if end <= n {
-            Iter::new(&a[start..end], &[])
-        } else if start >= n {
-            Iter::new(&b[start - n..end - n], &[])
-        } else {
-            Iter::new(&a[start..], &b[..end - n])
-        }
+        let (ra, rb) = runs_of(a.len(), self.clamp(&range));
+        Iter::new(&a[ra], &b[rb])
     }
 
     /// A mutable iterator over the elements in `range`, front to back,
@@ -1446,16 +1446,10 @@ impl<T, S: Storage<T>> Deque<T, S> {
     /// assert_eq!(d, [2, 30, 40]);
     /// ```
     pub fn range_mut<R: RangeBounds<usize>>(&mut self, range: R) -> IterMut<'_, T> {
-        let (start, end) = self.clamp(&range);
+        let bounds = self.clamp(&range);
         let (a, b) = self.slices_mut();
-        let n = a.len();
-        if end <= n {
-            IterMut::new(&mut a[start..end], &mut [])
-        } else if start >= n {
-            IterMut::new(&mut b[start - n..end - n], &mut [])
-        } else {
-            IterMut::new(&mut a[start..], &mut b[..end - n])
-        }
+        let (ra, rb) = runs_of(a.len(), bounds);
+        IterMut::new(&mut a[ra], &mut b[rb])
     }
 
     /// The elements, front to back, as two slices: the run from the front
