@@ -188,8 +188,8 @@ fn push_repacks_and_widens_at_most_once_per_bit() {
 fn pushes_on_both_sides_stay_within_a_bit_of_the_span() {
     // A re-pack that gives all the frame's room to the misfit's side makes
     // the next record at the other end cost one more bit: a zigzag 0, 1,
-    // −1, 2, −2 … ±32 (a 7-bit span) ended at 64 bits that way, random
-    // 20-bit values at up to 35.
+    // −1, 2, −2 … ±32 (a 7-bit span) ended at 64 bits that way. (Random
+    // values, checked too, stayed within a bit before the fix as well.)
     fn check<T: PackedInt>(vals: &[T], what: &str) {
         // The narrowest width of the first `i + 1` values.
         let (mut lo, mut hi) = (vals[0], vals[0]);

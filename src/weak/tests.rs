@@ -518,8 +518,9 @@ fn observers_call_in_order_and_forget_the_dead() {
 }
 
 /// Owners that die between notifications do not pile up: `subscribe`
-/// drops the dead before the list grows (they stayed, with their owners'
-/// blocks, until the next `notify`), and keeps the order of the others.
+/// drops the dead once the list has doubled since the last pass (they
+/// stayed, with their owners' blocks, until the next `notify`), and keeps
+/// the order of the others.
 #[test]
 fn observers_rarely_notified_hold_about_their_live_subscribers() {
     let log = Arc::new(Mutex::new(Vec::new()));

@@ -604,6 +604,17 @@ macro_rules! assert_consistent {
     }};
 }
 
+/// Interns `w0` … `w{n - 1}`; returns each with its symbol.
+fn intern_numbered(n: usize, mut intern: impl FnMut(&str) -> Symbol) -> Vec<(String, Symbol)> {
+    (0..n)
+        .map(|k| {
+            let s = format!("w{k}");
+            let sym = intern(&s);
+            (s, sym)
+        })
+        .collect()
+}
+
 /// Interns `prefix0`, `prefix1`, … into `expect` until `intern` panics;
 /// returns the string it panicked on.
 fn intern_until_panic(
@@ -632,13 +643,7 @@ fn concurrent_hasher_panic_while_a_table_grows_hands_out_no_second_symbol() {
 
     let wire = Tripwire::new("w0");
     let c = ConcurrentInterner::with_shards_and_hasher(1, wire.clone());
-    let mut expect: Vec<(String, Symbol)> = (0..30_000)
-        .map(|n| {
-            let s = format!("w{n}");
-            let sym = c.intern(&s);
-            (s, sym)
-        })
-        .collect();
+    let mut expect = intern_numbered(30_000, |s| c.intern(s));
     let known = expect[1..2000].to_vec();
     let stop = AtomicBool::new(false);
     let failed = std::thread::scope(|scope| {
@@ -706,13 +711,7 @@ fn concurrent_hasher_panic_while_a_table_grows_hands_out_no_second_symbol() {
 fn interner_hasher_panics_leave_it_consistent() {
     let wire = Tripwire::new("w0");
     let mut i = Interner::with_hasher(wire.clone());
-    let mut expect: Vec<(String, Symbol)> = (0..40_000)
-        .map(|n| {
-            let s = format!("w{n}");
-            let sym = i.intern(&s);
-            (s, sym)
-        })
-        .collect();
+    let mut expect = intern_numbered(40_000, |s| i.intern(s));
 
     wire.arm(true);
     assert!(panics(|| i.intern("w0")));

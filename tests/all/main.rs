@@ -25,3 +25,12 @@ pub(crate) fn measured<R>(f: impl FnOnce() -> R) -> (R, Measurement) {
     let (r, m) = measure::measure(f);
     (r, m.expect("tests/all installs a tracking allocator"))
 }
+
+/// The next value of a xorshift64 generator (`state` must not be zero):
+/// fixed-seed data for plain randomized tests.
+pub(crate) fn xorshift(state: &mut u64) -> u64 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    *state
+}

@@ -113,10 +113,7 @@ fn bits_per_element_are_at_the_limit() {
     let mut x = 0x9E37_79B9_7F4A_7C15u64;
     let series: Vec<u64> = (0..6_000_000)
         .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            t += x >> 62;
+            t += crate::xorshift(&mut x) >> 62;
             t
         })
         .collect();

@@ -1326,16 +1326,13 @@ fn tables_truncate_and_pop_at_every_kind_of_cut() {
     assert_eq!(flags.count_ones(), 3);
 }
 
-/// A xorshift generator: the randomized cut checks below are plain tests
-/// (fixed seeds, fast) next to the proptest model.
+/// A xorshift generator with helpers: the randomized cut checks below are
+/// plain tests (fixed seeds, fast) next to the proptest model.
 struct Rng(u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
+        crate::xorshift(&mut self.0)
     }
 
     fn below(&mut self, n: usize) -> usize {
